@@ -1,0 +1,57 @@
+# The one interface to crypto-oms. `make run` and `make test` are the contract with a new user.
+GO        ?= go
+DATA_DIR  ?= $(CURDIR)/.data
+LAMBDA_OUT ?= $(CURDIR)/build/lambdas
+LAMBDAS   := projector order-query market-ingest market-query admin
+
+.PHONY: run test deps lint test-go test-cdk test-terraform test-frontend bench cost cdk-synth lambdas frontend tidy-check
+
+## run: the whole system in one process on embedded defaults (Kafka, Redis, store, all services).
+run: deps
+	OMS_DATA_DIR=$${OMS_DATA_DIR:-$(DATA_DIR)} $(GO) run ./hotpath/cmd/omsd -dev
+
+## test: every test, installing and starting what it needs.
+test: deps lint test-go test-cdk test-terraform test-frontend
+	@echo "make test: all suites passed"
+
+deps:
+	@bash .ci/deps.sh
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+test-go:
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+test-cdk:
+	@if [ -f cdk/go.mod ]; then cd cdk && $(GO) test -count=1 -timeout 30m ./...; fi
+
+test-terraform: cdk-synth
+	@if [ -d terraform ] && ls terraform/*.go >/dev/null 2>&1; then $(GO) test -count=1 ./terraform/...; fi
+
+test-frontend:
+	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm test; fi
+
+cdk-synth:
+	@if [ -f cdk/go.mod ]; then cd cdk && npx --yes aws-cdk@2 synth --quiet >/dev/null && echo "cdk.out written"; fi
+
+lambdas:
+	@mkdir -p $(LAMBDA_OUT)
+	@for fn in $(LAMBDAS); do \
+	  if [ -d lambdas/$$fn/cmd ]; then \
+	    mkdir -p $(LAMBDA_OUT)/$$fn && \
+	    CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(LAMBDA_OUT)/$$fn/bootstrap ./lambdas/$$fn/cmd || exit 1; \
+	  fi; \
+	done
+
+## bench: throughput and latency from a real run, with the machine's ceiling beside it.
+bench: deps
+	$(GO) run ./hotpath/cmd/omsbench -out bench-results
+
+## cost: monthly cost of the hybrid and EKS-only layouts for every shipped traffic profile.
+cost:
+	$(GO) run ./hotpath/cmd/omscost -all -docs docs/cost.md
+
+frontend:
+	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; fi

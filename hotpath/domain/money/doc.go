@@ -1,0 +1,2 @@
+// Package money provides the decimal type used for every price, quantity and amount.
+package money

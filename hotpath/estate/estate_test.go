@@ -1,0 +1,59 @@
+package estate_test
+
+import (
+	"testing"
+
+	"github.com/crypto-oms/crypto-oms/hotpath/estate"
+)
+
+func TestLoadSizingAndRoutes(t *testing.T) {
+	s, err := estate.LoadSizing()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"dev", "prod"} {
+		if _, err := s.Profile(name); err != nil {
+			t.Errorf("profile %s: %v", name, err)
+		}
+	}
+	if _, err := s.Profile("staging"); err == nil {
+		t.Error("unknown profile accepted")
+	}
+	if _, err := estate.LoadRoutes(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRouteMatch(t *testing.T) {
+	r, err := estate.LoadRoutes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		method, path, target string
+		ok                   bool
+	}{
+		{"POST", "/api/orders", "gateway", true},
+		{"POST", "/api/orders/batch", "gateway", true},
+		{"DELETE", "/api/orders/abc", "gateway", true},
+		{"PATCH", "/api/orders/abc", "gateway", true},
+		{"GET", "/api/orders", "order-query", true},
+		{"GET", "/api/orders/abc", "order-query", true},
+		{"GET", "/api/orders/by-client-id/x", "order-query", true},
+		{"GET", "/api/fills", "order-query", true},
+		{"GET", "/api/positions", "order-query", true},
+		{"GET", "/api/balances", "order-query", true},
+		{"GET", "/api/market-data/prices/BTC-USD", "market-query", true},
+		{"PUT", "/api/admin/accounts/a1/limits", "admin", true},
+		{"GET", "/health", "gateway", true},
+		{"GET", "/ws", "gateway", true},
+		{"GET", "/nope", "", false},
+		{"POST", "/api/market-data/prices", "", false},
+	}
+	for _, tc := range tests {
+		rt, ok := r.Match(tc.method, tc.path)
+		if ok != tc.ok || rt.Target != tc.target {
+			t.Errorf("%s %s: got (%q, %v), want (%q, %v)", tc.method, tc.path, rt.Target, ok, tc.target, tc.ok)
+		}
+	}
+}
