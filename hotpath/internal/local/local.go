@@ -1,0 +1,333 @@
+// Package local assembles the whole system in one process on embedded defaults: kfake (real Kafka
+// protocol on a fixed port), Redis, the market data feed, the processor and the gateway. omsd runs it,
+// and the end-to-end tests start it exactly as a user would.
+package local
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/account"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/events"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
+	"github.com/crypto-oms/crypto-oms/hotpath/estate"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/embedded"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/gateway"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/kafkabus"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/marketdata"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/processor"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/rediscache"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/venue"
+)
+
+// Config of a local system.
+type Config struct {
+	HTTPAddr    string // "127.0.0.1:8080"
+	KafkaAddr   string // "127.0.0.1:9092"; empty: no embedded broker, use Brokers
+	Brokers     []string
+	RedisAddr   string // empty: embedded redis
+	DataDir     string
+	Dev         bool // unsigned loopback requests act as the demo account
+	RequireReal bool // fail instead of falling back to miniredis
+	NoProcessor bool // run without the in-process processor (tests run it as a separate process)
+	FeedSeed    uint64
+	Logger      *slog.Logger
+}
+
+// DemoAccount is the account dev mode trades as.
+const DemoAccount order.AccountID = "demo"
+
+// DemoFunding is what every account starts with locally.
+func DemoFunding() map[string]money.Decimal {
+	d := money.MustParse
+	return map[string]money.Decimal{"USD": d("1000000"), "BTC": d("10"), "ETH": d("100"), "SOL": d("1000")}
+}
+
+// System is a running local system.
+type System struct {
+	HTTPAddr string
+	Brokers  []string
+	Redis    *embedded.Redis
+	Kafka    *embedded.Kafka
+	DemoKey  auth.Key
+	Books    *marketdata.Books
+
+	log      *slog.Logger
+	srv      *http.Server
+	producer *kafkabus.Producer
+	rdb      *redis.Client
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	errs     chan error
+}
+
+// Topics returns the topic → partitions map of the dev sizing profile.
+func Topics() (map[string]int32, error) {
+	s, err := estate.LoadSizing()
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.Profile("dev")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int32{}
+	for name, t := range p.MSK.Topics {
+		out[name] = int32(t.Partitions)
+	}
+	return out, nil
+}
+
+// ProcessorEngineConfig is the engine configuration every local processor uses.
+func ProcessorEngineConfig(books *marketdata.Books, policy processor.Policy) processor.EngineConfig {
+	cat := instrument.Default()
+	return processor.EngineConfig{
+		Catalog:         cat,
+		Fees:            account.Fees{Maker: money.MustParse("0.001"), Taker: money.MustParse("0.002")},
+		InitialBalances: DemoFunding(),
+		Market:          books,
+		Policy:          policy,
+		NewVenue: func() processor.Venue {
+			return venue.NewPaper(func(s instrument.Symbol) money.Decimal { in, _ := cat.Lookup(s); return in.LotSize })
+		},
+	}
+}
+
+// Start brings the system up and returns once it serves.
+func Start(ctx context.Context, cfg Config) (*System, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("start: data dir: %w", err)
+	}
+	s := &System{log: cfg.Logger, errs: make(chan error, 8), Books: marketdata.NewBooks()}
+	ok := false
+	defer func() {
+		if !ok {
+			s.Stop()
+		}
+	}()
+	topics, err := Topics()
+	if err != nil {
+		return nil, fmt.Errorf("start: %w", err)
+	}
+	s.Brokers = cfg.Brokers
+	if cfg.KafkaAddr != "" {
+		if s.Kafka, err = embedded.StartKafka(cfg.KafkaAddr, filepath.Join(cfg.DataDir, "kafka"), topics); err != nil {
+			return nil, fmt.Errorf("start: %w", err)
+		}
+		s.Brokers = s.Kafka.Addrs()
+	}
+	if err := kafkabus.EnsureTopics(ctx, s.Brokers, topics, 1); err != nil {
+		return nil, fmt.Errorf("start: %w", err)
+	}
+	redisAddr := cfg.RedisAddr
+	if redisAddr == "" {
+		if s.Redis, err = embedded.StartRedis(ctx, filepath.Join(cfg.DataDir, "redis"), "127.0.0.1:0", cfg.RequireReal); err != nil {
+			return nil, fmt.Errorf("start: %w", err)
+		}
+		redisAddr = s.Redis.Addr()
+	}
+	s.rdb = redis.NewClient(&redis.Options{Addr: redisAddr, DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, MaxRetries: 1})
+	if s.producer, err = kafkabus.NewProducer(s.Brokers, 3*time.Second); err != nil {
+		return nil, fmt.Errorf("start: %w", err)
+	}
+	if s.DemoKey, err = demoKey(cfg.DataDir); err != nil {
+		return nil, fmt.Errorf("start: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+
+	// Market data: the feed publishes to `prices`; every consumer (here: the processor's books) tails it.
+	feed, err := marketdata.NewFeed(marketdata.Config{Seed: cfg.FeedSeed, Interval: 200 * time.Millisecond, Symbols: marketdata.DefaultSymbols(), Catalog: instrument.Default()})
+	if err != nil {
+		return nil, fmt.Errorf("start: %w", err)
+	}
+	// Prime the books so the first orders after start-up have a market.
+	for _, t := range feed.Step(time.Now()) {
+		if err := s.producer.Publish(ctx, events.TopicPrices, []byte(t.Symbol), events.AppendTick(nil, t)); err != nil {
+			return nil, fmt.Errorf("start: prime prices: %w", err)
+		}
+	}
+	s.goRun("marketdata", func() error {
+		return feed.Run(runCtx, func(ctx context.Context, ts []events.PriceTick) error {
+			for _, t := range ts {
+				if err := s.producer.Publish(ctx, events.TopicPrices, []byte(t.Symbol), events.AppendTick(nil, t)); err != nil {
+					s.log.Warn("publish tick", "symbol", t.Symbol, "err", err)
+				}
+			}
+			return nil
+		})
+	})
+	policy := processor.NewStaticPolicy(account.DefaultLimits())
+	s.goRun("prices-tail", func() error {
+		return kafkabus.Tail(runCtx, s.Brokers, events.TopicPrices, false, func(r *kgo.Record) {
+			if t, err := events.DecodeTick(r.Value); err == nil {
+				s.Books.Update(t)
+			}
+		})
+	})
+	s.goRun("control-tail", func() error {
+		return kafkabus.Tail(runCtx, s.Brokers, events.TopicControl, true, func(r *kgo.Record) {
+			if c, err := events.DecodeControl(r.Value); err == nil {
+				policy.Apply(c)
+			} else {
+				s.log.Error("undecodable control command", "offset", r.Offset, "err", err)
+			}
+		})
+	})
+	if !cfg.NoProcessor {
+		proc, err := processor.New(processor.Config{
+			Brokers: s.Brokers, Group: "processor", TransactionalID: "processor-local",
+			Engine: ProcessorEngineConfig(s.Books, policy), Logger: s.log.With("service", "processor"),
+			Changed: s.Books.Changed,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("start: %w", err)
+		}
+		s.goRun("processor", func() error { return proc.Run(runCtx) })
+	}
+
+	gw := gateway.New(gateway.Config{
+		Catalog:   instrument.Default(),
+		Keys:      gateway.StaticKeys{s.DemoKey.ID: s.DemoKey},
+		Idem:      IdemAdapter{rediscache.New(s.rdb, 24*time.Hour, 30*time.Second)},
+		Publisher: s.producer,
+		Logger:    s.log.With("service", "gateway"),
+		DevAccount: func() order.AccountID {
+			if cfg.Dev {
+				return DemoAccount
+			}
+			return ""
+		}(),
+	})
+	mux := http.NewServeMux()
+	gw.Routes(mux)
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("start: listen %s: %w", cfg.HTTPAddr, err)
+	}
+	s.HTTPAddr = ln.Addr().String()
+	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	s.goRun("http", func() error {
+		if err := s.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	ok = true
+	return s, nil
+}
+
+func (s *System) goRun(name string, fn func() error) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := fn(); err != nil {
+			s.log.Error("component stopped", "component", name, "err", err)
+			select {
+			case s.errs <- fmt.Errorf("%s: %w", name, err):
+			default:
+			}
+		}
+	}()
+}
+
+// Errors reports components that stopped with an error.
+func (s *System) Errors() <-chan error { return s.errs }
+
+// Producer returns the system's acknowledged producer (tests publish control commands with it).
+func (s *System) Producer() *kafkabus.Producer { return s.producer }
+
+// Stop shuts everything down and waits for every goroutine it started.
+func (s *System) Stop() {
+	if s.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = s.srv.Shutdown(ctx)
+		cancel()
+	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.wg.Wait()
+	if s.producer != nil {
+		s.producer.Close()
+	}
+	if s.rdb != nil {
+		_ = s.rdb.Close()
+	}
+	if s.Redis != nil {
+		s.Redis.Stop()
+	}
+	if s.Kafka != nil {
+		s.Kafka.Close()
+	}
+}
+
+// demoKey loads the demo account's API key from the data dir, creating it on first start so that it is
+// stable across restarts.
+func demoKey(dir string) (auth.Key, error) {
+	path := filepath.Join(dir, "demo-api-key.json")
+	var stored struct{ ID, Secret string }
+	if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &stored) == nil && stored.ID != "" {
+		return auth.Key{ID: stored.ID, Secret: []byte(stored.Secret), Account: DemoAccount, Scopes: []auth.Scope{auth.ScopeTrade, auth.ScopeRead}}, nil
+	}
+	buf := make([]byte, 24)
+	if _, err := rand.Read(buf); err != nil {
+		return auth.Key{}, fmt.Errorf("demo key: %w", err)
+	}
+	stored.ID, stored.Secret = "demo-"+hex.EncodeToString(buf[:6]), hex.EncodeToString(buf[6:])
+	b, _ := json.Marshal(stored)
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return auth.Key{}, fmt.Errorf("demo key: %w", err)
+	}
+	return auth.Key{ID: stored.ID, Secret: []byte(stored.Secret), Account: DemoAccount, Scopes: []auth.Scope{auth.ScopeTrade, auth.ScopeRead}}, nil
+}
+
+// IdemAdapter adapts the Redis store to the gateway's port.
+type IdemAdapter struct{ S *rediscache.Store }
+
+// Reserve implements gateway.Idempotency.
+func (a IdemAdapter) Reserve(ctx context.Context, account, key string, hash [32]byte) (gateway.Reservation, error) {
+	res, err := a.S.Reserve(ctx, account, key, hash)
+	switch {
+	case errors.Is(err, rediscache.ErrMismatch):
+		return gateway.Reservation{Conflict: gateway.Mismatch}, nil
+	case errors.Is(err, rediscache.ErrInFlight):
+		return gateway.Reservation{Conflict: gateway.InFlight}, nil
+	case err != nil:
+		return gateway.Reservation{}, err
+	}
+	return gateway.Reservation{Replay: res.Replay, Status: res.Status, Body: res.Body}, nil
+}
+
+// Complete implements gateway.Idempotency.
+func (a IdemAdapter) Complete(ctx context.Context, account, key string, hash [32]byte, status int, body []byte) error {
+	return a.S.Complete(ctx, account, key, hash, status, body)
+}
+
+// Release implements gateway.Idempotency.
+func (a IdemAdapter) Release(ctx context.Context, account, key string, hash [32]byte) error {
+	return a.S.Release(ctx, account, key, hash)
+}
+
+// Ping implements gateway.Idempotency.
+func (a IdemAdapter) Ping(ctx context.Context) error { return a.S.Ping(ctx) }
