@@ -45,6 +45,7 @@ type Profile struct {
 	ALB        ALB                   `json:"alb"`
 	WAF        WAF                   `json:"waf"`
 	Logs       Logs                  `json:"logs"`
+	Alarms     Alarms                `json:"alarms"`
 	Frontend   Frontend              `json:"frontend"`
 }
 
@@ -109,6 +110,8 @@ type Redis struct {
 	ReplicasPerShard      int    `json:"replicasPerShard"`
 	MultiAZ               bool   `json:"multiAz"`
 	SnapshotRetentionDays int    `json:"snapshotRetentionDays"`
+	// Port is the TLS port clients dial; not the default 6379, so scans for open Redis miss it.
+	Port int `json:"port"`
 }
 
 // DocumentDB sizes the read-model cluster.
@@ -119,6 +122,8 @@ type DocumentDB struct {
 	StorageGiB          int    `json:"storageGiB"`
 	BackupRetentionDays int    `json:"backupRetentionDays"`
 	MasterUsername      string `json:"masterUsername"`
+	// Port is the cluster port; not the default 27017, for the same reason as Redis.Port.
+	Port int `json:"port"`
 }
 
 // LambdaSize sizes one function.
@@ -130,6 +135,9 @@ type LambdaSize struct {
 
 // ALB configures the front door.
 type ALB struct {
+	// DomainName is the name the certificate covers and the DNS record operators point at the ALB;
+	// CloudFront uses it as the origin host so its TLS handshake to the ALB validates.
+	DomainName         string `json:"domainName"`
 	CertificateARN     string `json:"certificateArn"`
 	SSLPolicy          string `json:"sslPolicy"`
 	IdleTimeoutSeconds int    `json:"idleTimeoutSeconds"`
@@ -143,6 +151,20 @@ type WAF struct {
 // Logs configures CloudWatch log retention.
 type Logs struct {
 	RetentionDays int `json:"retentionDays"`
+}
+
+// Alarms holds the CloudWatch alarm thresholds.
+type Alarms struct {
+	// ConsumerLagMessages is the offset lag (messages) of a consumer group or event source mapping.
+	ConsumerLagMessages int `json:"consumerLagMessages"`
+	// HTTP5xxPercent is the share of ALB requests answered with a 5xx, over 5 minutes.
+	HTTP5xxPercent int `json:"http5xxPercent"`
+	// P99LatencyMs is the ALB target response time p99.
+	P99LatencyMs int `json:"p99LatencyMs"`
+	// DLQMessages is the number of records written to the dead-letter topic in 5 minutes.
+	DLQMessages int `json:"dlqMessages"`
+	// LambdaErrors is the number of errors of one function in 5 minutes.
+	LambdaErrors int `json:"lambdaErrors"`
 }
 
 // Frontend configures the CloudFront distribution.
@@ -313,6 +335,15 @@ func (s Sizing) Validate() error {
 		}
 		if p.DocumentDB.Instances < 1 || p.Redis.Shards < 1 {
 			bad("documentdb instances and redis shards must be >= 1")
+		}
+		if p.Redis.Port < 1 || p.Redis.Port > 65535 || p.DocumentDB.Port < 1 || p.DocumentDB.Port > 65535 {
+			bad("redis.port and documentdb.port must be valid TCP ports")
+		}
+		if p.ALB.DomainName == "" || !strings.HasPrefix(p.ALB.CertificateARN, "arn:") {
+			bad("alb.domainName and alb.certificateArn are required")
+		}
+		if a := p.Alarms; a.ConsumerLagMessages < 1 || a.HTTP5xxPercent < 1 || a.P99LatencyMs < 1 || a.DLQMessages < 1 || a.LambdaErrors < 1 {
+			bad("alarms thresholds must all be >= 1")
 		}
 		if p.Logs.RetentionDays < 1 {
 			bad("logs.retentionDays missing")

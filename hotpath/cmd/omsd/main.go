@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string) error {
   HTTP        http://%[1]s   (health: http://%[1]s/health)
   Kafka       %[2]v   (topics: orders, executions, prices, control, dlq)
   Redis       %[3]s (%[4]s)
+  Store       %[10]s (FerretDB, %[11]s backend)
   Data dir    %[5]s
   Demo account %[6]s  API key id %[7]s  secret %[8]s
   Dev mode    %[9]v (unsigned requests from loopback act as the demo account)
@@ -63,7 +64,7 @@ Try:
   curl -s -X POST http://%[1]s/api/orders -H 'Content-Type: application/json' -H 'X-Idempotency-Key: my-first-order' \
     -d '{"symbol":"BTC/USD","side":"BUY","orderType":"LIMIT","quantity":0.1,"price":45000}'
   kcat -b %[2]v -C -t executions -e
-`, sys.HTTPAddr, sys.Brokers[0], sys.Redis.Addr(), sys.Redis.Kind(), *dataDir, local.DemoAccount, sys.DemoKey.ID, string(sys.DemoKey.Secret), *dev)
+`, sys.HTTPAddr, sys.Brokers[0], sys.Redis.Addr(), sys.Redis.Kind(), *dataDir, local.DemoAccount, sys.DemoKey.ID, string(sys.DemoKey.Secret), *dev, sys.Store.URI(), sys.Store.Backend())
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down")

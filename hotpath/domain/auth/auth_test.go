@@ -17,11 +17,11 @@ func TestVerify(t *testing.T) {
 	sig := auth.Sign(k.Secret, ts, "POST", "/api/orders", body)
 	old := strconv.FormatInt(now.Add(-time.Minute).UnixMilli(), 10)
 	tests := []struct {
-		name                 string
-		key                  auth.Key
+		name                  string
+		key                   auth.Key
 		ts, sig, method, path string
-		body                 []byte
-		want                 error
+		body                  []byte
+		want                  error
 	}{
 		{"ok", k, ts, sig, "POST", "/api/orders", body, nil},
 		{"body changed", k, ts, sig, "POST", "/api/orders", []byte(`{"symbol":"ETH-USD"}`), auth.ErrBadSig},

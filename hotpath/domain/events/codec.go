@@ -198,9 +198,9 @@ func AppendControl(dst []byte, c Control) []byte {
 
 type commandWire struct {
 	Kind, CommandID, AccountID, OrderID, ClientOrderID, Symbol, Side, OrderType, TimeInForce string
-	Quantity, Price, StopPrice, NewQuantity, NewPrice                                       string
-	ExpireTime, ReceivedAt                                                                  string
-	PostOnly, ReduceOnly                                                                    bool
+	Quantity, Price, StopPrice, NewQuantity, NewPrice                                        string
+	ExpireTime, ReceivedAt                                                                   string
+	PostOnly, ReduceOnly                                                                     bool
 }
 
 type reportWire struct {

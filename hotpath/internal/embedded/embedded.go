@@ -1,165 +1,170 @@
-// Package embedded starts the real local services that omsd and the tests run on: a Kafka-protocol
-// broker (franz-go's kfake) and Redis (the redis-server binary, or miniredis when none is installed).
+// Package embedded starts the real local services that omsd and the tests run on: Redis (the
+// redis-server binary, or miniredis where none is installed), a Kafka-protocol broker (franz-go's
+// kfake, in process) and a MongoDB-wire store (FerretDB in process over a private PostgreSQL cluster,
+// or over SQLite where PostgreSQL is not installed).
+//
+// Child processes run in their own process group and die with their parent (Pdeathsig), so Stop, or a
+// crash of the process that started them, leaves nothing behind.
 package embedded
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
-
-	"github.com/alicebob/miniredis/v2"
-	"github.com/redis/go-redis/v9"
-	"github.com/twmb/franz-go/pkg/kfake"
 )
 
-// Kafka is an in-process Kafka-protocol cluster.
-type Kafka struct{ c *kfake.Cluster }
-
-// StartKafka starts a single-broker cluster on addr ("127.0.0.1:0" for any port) with the topics
-// pre-created (name → partitions). A non-empty dataDir persists the log across restarts.
-func StartKafka(addr, dataDir string, topics map[string]int32) (*Kafka, error) {
-	host, portStr, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, fmt.Errorf("start kafka: %w", err)
-	}
-	port, err := strconv.Atoi(portStr)
-	if err != nil {
-		return nil, fmt.Errorf("start kafka: port: %w", err)
-	}
-	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.ListenFn(func(network, a string) (net.Listener, error) {
-		return net.Listen(network, net.JoinHostPort(host, strconv.Itoa(port)))
-	})}
-	for name, parts := range topics {
-		opts = append(opts, kfake.SeedTopics(parts, name))
-	}
-	if dataDir != "" {
-		opts = append(opts, kfake.DataDir(dataDir))
-	}
-	c, err := kfake.NewCluster(opts...)
-	if err != nil {
-		return nil, fmt.Errorf("start kafka on %s: %w", addr, err)
-	}
-	return &Kafka{c: c}, nil
-}
-
-// Addrs returns the bootstrap addresses.
-func (k *Kafka) Addrs() []string { return k.c.ListenAddrs() }
-
-// Close stops the cluster; clients then fail as against a dead broker.
-func (k *Kafka) Close() { k.c.Close() }
-
-// Redis is a running Redis server.
-type Redis struct {
-	addr string
-	dir  string
+// proc is a child process running in its own process group, so that stopping it also ends everything
+// it forked (PostgreSQL's backends, for one).
+type proc struct {
 	cmd  *exec.Cmd
-	mini *miniredis.Miniredis
+	done chan struct{} // closed once the process has exited and been reaped
+	err  error         // Wait's result; read only after done is closed
+	once sync.Once
 }
 
-// RedisBinary returns the redis-server path, or "" when none is installed.
-func RedisBinary() string {
-	if p, err := exec.LookPath("redis-server"); err == nil {
+// startProc starts cmd in a new process group that the kernel kills if this process dies.
+func startProc(cmd *exec.Cmd) (*proc, error) {
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.Setpgid = true
+	cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &proc{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		close(p.done)
+	}()
+	return p, nil
+}
+
+// exited reports whether the process has ended.
+func (p *proc) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// stop sends sig to the process group, waits up to grace for the leader to exit, then kills the whole
+// group. It is safe to call more than once.
+func (p *proc) stop(sig syscall.Signal, grace time.Duration) {
+	p.once.Do(func() {
+		pgid := p.cmd.Process.Pid
+		_ = syscall.Kill(-pgid, sig)
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-p.done:
+		case <-t.C:
+		}
+		// Kill the group even after a clean exit of the leader: a forked child could outlive it.
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		<-p.done
+	})
+}
+
+// loopbackAddr normalises addr: empty means 127.0.0.1 with a free port, a missing host means
+// 127.0.0.1, and port 0 is replaced by a port that is free now.
+func loopbackAddr(addr string) (host string, port int, err error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	h, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, fmt.Errorf("address %q: %w", addr, err)
+	}
+	if h == "" {
+		h = "127.0.0.1"
+	}
+	port, err = strconv.Atoi(p)
+	if err != nil || port < 0 || port > 65535 {
+		return "", 0, fmt.Errorf("address %q: bad port", addr)
+	}
+	if port == 0 {
+		if port, err = freePort(h); err != nil {
+			return "", 0, err
+		}
+	}
+	return h, port, nil
+}
+
+// freePort asks the kernel for a port that is free now. Another process can take it before we bind,
+// which callers handle by retrying with a new port.
+func freePort(host string) (int, error) {
+	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return 0, fmt.Errorf("free port on %s: %w", host, err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// findBinary returns the first executable named name on PATH or in dirs, or "" when there is none.
+func findBinary(name string, dirs ...string) string {
+	if p, err := exec.LookPath(name); err == nil {
 		return p
 	}
-	if _, err := os.Stat("/usr/bin/redis-server"); err == nil {
-		return "/usr/bin/redis-server"
+	for _, d := range dirs {
+		p := d + "/" + name
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+			return p
+		}
 	}
 	return ""
 }
 
-// StartRedis starts redis-server on addr (port 0 picks a free one) with its files in dir; without the
-// binary it falls back to miniredis unless requireReal is set.
-func StartRedis(ctx context.Context, dir, addr string, requireReal bool) (*Redis, error) {
-	bin := RedisBinary()
-	if bin == "" {
-		if requireReal {
-			return nil, errors.New("start redis: redis-server not installed (apt-get install -y redis-server)")
-		}
-		m := miniredis.NewMiniRedis()
-		if err := m.StartAddr(addr); err != nil {
-			return nil, fmt.Errorf("start miniredis: %w", err)
-		}
-		return &Redis{addr: m.Addr(), mini: m}, nil
-	}
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, fmt.Errorf("start redis: %w", err)
-	}
-	if port == "0" {
-		l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-		if err != nil {
-			return nil, fmt.Errorf("start redis: free port: %w", err)
-		}
-		port = strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-		l.Close()
-	}
-	r := &Redis{addr: net.JoinHostPort(host, port), dir: dir}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("start redis: %w", err)
-	}
-	return r, r.start(ctx, bin)
-}
-
-func (r *Redis) start(ctx context.Context, bin string) error {
-	host, port, _ := net.SplitHostPort(r.addr)
-	cmd := exec.Command(bin, "--bind", host, "--port", port, "--dir", r.dir, "--save", "", "--appendonly", "no",
-		"--logfile", filepath.Join(r.dir, "redis.log"), "--protected-mode", "no")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start redis: %w", err)
-	}
-	r.cmd = cmd
-	c := redis.NewClient(&redis.Options{Addr: r.addr, MaxRetries: -1})
-	defer c.Close()
-	deadline := time.Now().Add(5 * time.Second)
+// waitFor polls check every interval until it succeeds, the process exits, or ctx ends.
+func waitFor(ctx context.Context, p *proc, interval time.Duration, check func(context.Context) error) error {
+	var last error
 	for {
-		if err := c.Ping(ctx).Err(); err == nil {
+		if last = check(ctx); last == nil {
 			return nil
 		}
-		if time.Now().After(deadline) {
-			r.Stop()
-			return fmt.Errorf("start redis: no answer on %s within 5s (see %s)", r.addr, filepath.Join(r.dir, "redis.log"))
+		if p != nil && p.exited() {
+			return fmt.Errorf("process exited (%v): %w", p.err, last)
 		}
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return errors.Join(ctx.Err(), last)
+		case <-time.After(interval):
+		}
 	}
 }
 
-// Addr returns host:port.
-func (r *Redis) Addr() string { return r.addr }
-
-// Kind says which server runs: "redis-server" or "miniredis".
-func (r *Redis) Kind() string {
-	if r.mini != nil {
-		return "miniredis"
+// tailFile returns up to the last n bytes of a log file, for error messages.
+func tailFile(path string, n int64) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
 	}
-	return "redis-server"
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return ""
+	}
+	off := max(fi.Size()-n, 0)
+	buf := make([]byte, fi.Size()-off)
+	_, _ = f.ReadAt(buf, off)
+	return string(buf)
 }
 
-// Stop kills the server and waits for it.
-func (r *Redis) Stop() {
-	if r.mini != nil {
-		r.mini.Close()
-		return
+// orDiscard returns l, or a logger that drops everything when l is nil.
+func orDiscard(l *slog.Logger) *slog.Logger {
+	if l != nil {
+		return l
 	}
-	if r.cmd == nil || r.cmd.Process == nil {
-		return
-	}
-	_ = syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL)
-	_ = r.cmd.Wait()
-	r.cmd = nil
-}
-
-// Restart starts the server again on the same address (after Stop).
-func (r *Redis) Restart(ctx context.Context) error {
-	if r.mini != nil {
-		return r.mini.Restart()
-	}
-	return r.start(ctx, RedisBinary())
+	return slog.New(slog.DiscardHandler)
 }

@@ -61,24 +61,49 @@ func (p *Producer) PublishCommands(ctx context.Context, cs []events.OrderCommand
 	for i, c := range cs {
 		recs[i] = &kgo.Record{Topic: events.TopicOrders, Key: []byte(c.Account), Value: events.AppendCommand(nil, c)}
 	}
-	res := p.cl.ProduceSync(ctx, recs...)
 	errs := make([]error, len(cs))
-	for i, r := range res {
-		if r.Err != nil {
-			errs[i] = fmt.Errorf("publish %s: %w: %v", r.Record.Topic, ErrUnavailable, r.Err)
+	done := make(chan struct{}, len(cs))
+	for i, r := range recs {
+		p.cl.Produce(ctx, r, func(_ *kgo.Record, err error) {
+			if err != nil {
+				errs[i] = fmt.Errorf("publish %s: %w: %v", r.Topic, ErrUnavailable, err)
+			}
+			done <- struct{}{}
+		})
+	}
+	for range recs {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			// Unacknowledged: report every command still without an answer as not published. The
+			// promises write into errs later, so hand back a copy.
+			out := make([]error, len(cs))
+			for i := range out {
+				out[i] = fmt.Errorf("publish %s: %w: no acknowledgement within %s", events.TopicOrders, ErrUnavailable, p.timeout)
+			}
+			return out
 		}
 	}
 	return errs
 }
 
-// Publish produces one record and waits for the acknowledgement.
+// Publish produces one record and waits for the acknowledgement, at most the producer's timeout. On a
+// timeout the record may still be delivered later; callers that retry must therefore be idempotent
+// (order ids derive from client order ids, and the processor drops a repeated one).
 func (p *Producer) Publish(ctx context.Context, topic string, key, value []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	if err := p.cl.ProduceSync(ctx, &kgo.Record{Topic: topic, Key: key, Value: value}).FirstErr(); err != nil {
-		return fmt.Errorf("publish %s: %w: %v", topic, ErrUnavailable, err)
+	done := make(chan error, 1)
+	p.cl.Produce(ctx, &kgo.Record{Topic: topic, Key: key, Value: value}, func(_ *kgo.Record, err error) { done <- err })
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("publish %s: %w: %v", topic, ErrUnavailable, err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("publish %s: %w: no acknowledgement within %s", topic, ErrUnavailable, p.timeout)
 	}
-	return nil
 }
 
 // Ping checks that a broker answers.

@@ -34,7 +34,6 @@ import (
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/marketdata"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/processor"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/rediscache"
-	"github.com/crypto-oms/crypto-oms/hotpath/internal/venue"
 )
 
 // Config of a local system.
@@ -47,6 +46,8 @@ type Config struct {
 	Dev         bool // unsigned loopback requests act as the demo account
 	RequireReal bool // fail instead of falling back to miniredis
 	NoProcessor bool // run without the in-process processor (tests run it as a separate process)
+	NoStore     bool // run without the read-model store (tests of the order path alone)
+	Ephemeral   bool // no Redis persistence and an unsynced store: tests
 	FeedSeed    uint64
 	Logger      *slog.Logger
 }
@@ -68,6 +69,7 @@ type System struct {
 	Kafka    *embedded.Kafka
 	DemoKey  auth.Key
 	Books    *marketdata.Books
+	Store    *embedded.Store // the MongoDB-wire read-model store; nil with NoStore
 
 	log      *slog.Logger
 	srv      *http.Server
@@ -95,18 +97,16 @@ func Topics() (map[string]int32, error) {
 	return out, nil
 }
 
-// ProcessorEngineConfig is the engine configuration every local processor uses.
-func ProcessorEngineConfig(books *marketdata.Books, policy processor.Policy) processor.EngineConfig {
-	cat := instrument.Default()
-	return processor.EngineConfig{
-		Catalog:         cat,
-		Fees:            account.Fees{Maker: money.MustParse("0.001"), Taker: money.MustParse("0.002")},
-		InitialBalances: DemoFunding(),
-		Market:          books,
-		Policy:          policy,
-		NewVenue: func() processor.Venue {
-			return venue.NewPaper(func(s instrument.Symbol) money.Decimal { in, _ := cat.Lookup(s); return in.LotSize })
-		},
+// ProcessorConfig is the processor configuration of a local run (also used by the separate processor
+// process of the crash tests), with the demo funding for every account.
+func ProcessorConfig(brokers []string, txnID string, log *slog.Logger) processor.RunConfig {
+	return processor.RunConfig{
+		Brokers: brokers, Group: "processor", TransactionalID: txnID,
+		Catalog: instrument.Default(),
+		Fees:    account.Fees{Maker: money.MustParse("0.001"), Taker: money.MustParse("0.002")},
+		Limits:  account.DefaultLimits(),
+		Funding: DemoFunding(),
+		Logger:  log,
 	}
 }
 
@@ -131,7 +131,7 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 	}
 	s.Brokers = cfg.Brokers
 	if cfg.KafkaAddr != "" {
-		if s.Kafka, err = embedded.StartKafka(cfg.KafkaAddr, filepath.Join(cfg.DataDir, "kafka"), topics); err != nil {
+		if s.Kafka, err = embedded.StartKafka(embedded.KafkaOptions{Addr: cfg.KafkaAddr, DataDir: filepath.Join(cfg.DataDir, "kafka"), Topics: topics, Logger: cfg.Logger}); err != nil {
 			return nil, fmt.Errorf("start: %w", err)
 		}
 		s.Brokers = s.Kafka.Addrs()
@@ -141,10 +141,15 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 	}
 	redisAddr := cfg.RedisAddr
 	if redisAddr == "" {
-		if s.Redis, err = embedded.StartRedis(ctx, filepath.Join(cfg.DataDir, "redis"), "127.0.0.1:0", cfg.RequireReal); err != nil {
+		if s.Redis, err = embedded.StartRedis(ctx, embedded.RedisOptions{Dir: filepath.Join(cfg.DataDir, "redis"), Addr: "127.0.0.1:0", RequireReal: cfg.RequireReal, Persist: !cfg.Ephemeral, Logger: cfg.Logger}); err != nil {
 			return nil, fmt.Errorf("start: %w", err)
 		}
 		redisAddr = s.Redis.Addr()
+	}
+	if !cfg.NoStore {
+		if s.Store, err = embedded.StartStore(ctx, embedded.StoreOptions{Dir: filepath.Join(cfg.DataDir, "store"), Addr: "127.0.0.1:0", RequireReal: cfg.RequireReal, NoSync: cfg.Ephemeral, Logger: cfg.Logger}); err != nil {
+			return nil, fmt.Errorf("start: %w", err)
+		}
 	}
 	s.rdb = redis.NewClient(&redis.Options{Addr: redisAddr, DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, MaxRetries: 1})
 	if s.producer, err = kafkabus.NewProducer(s.Brokers, 3*time.Second); err != nil {
@@ -168,7 +173,7 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 		}
 	}
 	s.goRun("marketdata", func() error {
-		return feed.Run(runCtx, func(ctx context.Context, ts []events.PriceTick) error {
+		return feed.Run(runCtx, time.Now, func(ctx context.Context, ts []events.PriceTick) error {
 			for _, t := range ts {
 				if err := s.producer.Publish(ctx, events.TopicPrices, []byte(t.Symbol), events.AppendTick(nil, t)); err != nil {
 					s.log.Warn("publish tick", "symbol", t.Symbol, "err", err)
@@ -177,7 +182,6 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 			return nil
 		})
 	})
-	policy := processor.NewStaticPolicy(account.DefaultLimits())
 	s.goRun("prices-tail", func() error {
 		return kafkabus.Tail(runCtx, s.Brokers, events.TopicPrices, false, func(r *kgo.Record) {
 			if t, err := events.DecodeTick(r.Value); err == nil {
@@ -185,31 +189,16 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 			}
 		})
 	})
-	s.goRun("control-tail", func() error {
-		return kafkabus.Tail(runCtx, s.Brokers, events.TopicControl, true, func(r *kgo.Record) {
-			if c, err := events.DecodeControl(r.Value); err == nil {
-				policy.Apply(c)
-			} else {
-				s.log.Error("undecodable control command", "offset", r.Offset, "err", err)
-			}
-		})
-	})
 	if !cfg.NoProcessor {
-		proc, err := processor.New(processor.Config{
-			Brokers: s.Brokers, Group: "processor", TransactionalID: "processor-local",
-			Engine: ProcessorEngineConfig(s.Books, policy), Logger: s.log.With("service", "processor"),
-			Changed: s.Books.Changed,
+		s.goRun("processor", func() error {
+			return processor.Run(runCtx, ProcessorConfig(s.Brokers, "processor-local", s.log.With("service", "processor")))
 		})
-		if err != nil {
-			return nil, fmt.Errorf("start: %w", err)
-		}
-		s.goRun("processor", func() error { return proc.Run(runCtx) })
 	}
 
 	gw := gateway.New(gateway.Config{
 		Catalog:   instrument.Default(),
 		Keys:      gateway.StaticKeys{s.DemoKey.ID: s.DemoKey},
-		Idem:      IdemAdapter{rediscache.New(s.rdb, 24*time.Hour, 30*time.Second)},
+		Idem:      rediscache.GatewayAdapter{S: rediscache.New(s.rdb, 24*time.Hour, 30*time.Second)},
 		Publisher: s.producer,
 		Logger:    s.log.With("service", "gateway"),
 		DevAccount: func() order.AccountID {
@@ -267,15 +256,18 @@ func (s *System) Stop() {
 	if s.cancel != nil {
 		s.cancel()
 	}
-	s.wg.Wait()
 	if s.producer != nil {
-		s.producer.Close()
+		s.producer.Close() // fails anything still waiting for a broker that is gone
 	}
+	s.wg.Wait()
 	if s.rdb != nil {
 		_ = s.rdb.Close()
 	}
 	if s.Redis != nil {
 		s.Redis.Stop()
+	}
+	if s.Store != nil {
+		s.Store.Stop()
 	}
 	if s.Kafka != nil {
 		s.Kafka.Close()
@@ -301,33 +293,3 @@ func demoKey(dir string) (auth.Key, error) {
 	}
 	return auth.Key{ID: stored.ID, Secret: []byte(stored.Secret), Account: DemoAccount, Scopes: []auth.Scope{auth.ScopeTrade, auth.ScopeRead}}, nil
 }
-
-// IdemAdapter adapts the Redis store to the gateway's port.
-type IdemAdapter struct{ S *rediscache.Store }
-
-// Reserve implements gateway.Idempotency.
-func (a IdemAdapter) Reserve(ctx context.Context, account, key string, hash [32]byte) (gateway.Reservation, error) {
-	res, err := a.S.Reserve(ctx, account, key, hash)
-	switch {
-	case errors.Is(err, rediscache.ErrMismatch):
-		return gateway.Reservation{Conflict: gateway.Mismatch}, nil
-	case errors.Is(err, rediscache.ErrInFlight):
-		return gateway.Reservation{Conflict: gateway.InFlight}, nil
-	case err != nil:
-		return gateway.Reservation{}, err
-	}
-	return gateway.Reservation{Replay: res.Replay, Status: res.Status, Body: res.Body}, nil
-}
-
-// Complete implements gateway.Idempotency.
-func (a IdemAdapter) Complete(ctx context.Context, account, key string, hash [32]byte, status int, body []byte) error {
-	return a.S.Complete(ctx, account, key, hash, status, body)
-}
-
-// Release implements gateway.Idempotency.
-func (a IdemAdapter) Release(ctx context.Context, account, key string, hash [32]byte) error {
-	return a.S.Release(ctx, account, key, hash)
-}
-
-// Ping implements gateway.Idempotency.
-func (a IdemAdapter) Ping(ctx context.Context) error { return a.S.Ping(ctx) }

@@ -30,6 +30,7 @@ type Config struct {
 	MaxBatch        int           // records per transaction
 	PollWait        time.Duration // how long a poll waits before market/timer work runs
 	TimerInterval   time.Duration // GTD expiry sweep
+	SessionTimeout  time.Duration // group session: how long a dead instance holds its partitions
 	Logger          *slog.Logger
 	// Changed reports symbols whose book changed since the last call (market-driven fills).
 	Changed func() []instrument.Symbol
@@ -63,6 +64,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.TimerInterval <= 0 {
 		cfg.TimerInterval = 250 * time.Millisecond
+	}
+	if cfg.SessionTimeout <= 0 {
+		cfg.SessionTimeout = 10 * time.Second
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -119,6 +123,11 @@ func (s *Service) Run(ctx context.Context) error {
 		kgo.ConsumerGroup(s.cfg.Group),
 		kgo.ConsumeTopics(events.TopicOrders),
 		kgo.TransactionalID(s.cfg.TransactionalID),
+		// Static membership: a restarted instance (same id) takes its partitions back at once instead of
+		// waiting for its dead predecessor's session to time out.
+		kgo.InstanceID(s.cfg.TransactionalID),
+		kgo.SessionTimeout(s.cfg.SessionTimeout),
+		kgo.HeartbeatInterval(s.cfg.SessionTimeout/6),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.RequireStableFetchOffsets(),
 		kgo.RecordPartitioner(kgo.ManualPartitioner()),

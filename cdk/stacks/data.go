@@ -1,0 +1,293 @@
+package stacks
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdocdb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awselasticache"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsmsk"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/customresources"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/crypto-oms/crypto-oms/hotpath/estate"
+)
+
+// Data holds the stateful services and what other stacks need to reach them.
+type Data struct {
+	Stack                                   awscdk.Stack
+	MskKey, DocdbKey, RedisKey, SecretsKey  awskms.Key
+	MskClusterName                          string
+	MskCluster                              awsmsk.CfnCluster
+	Brokers                                 *string // SASL/IAM bootstrap string, resolved at deploy time
+	RedisEndpoint                           *string
+	RedisAuth                               awssecretsmanager.Secret
+	Docdb                                   awsdocdb.DatabaseCluster
+	Topics                                  map[string]awsmsk.CfnTopic
+}
+
+// NewData builds MSK (IAM auth over TLS only, KMS at rest, topics from sizing), ElastiCache Redis (TLS,
+// AUTH token from Secrets Manager, multi-AZ when sizing says so) and DocumentDB (TLS enforced by the
+// parameter group, KMS, backups, master user in Secrets Manager).
+func NewData(scope constructs.Construct, id string, props *awscdk.StackProps, p estate.Profile, n *Network) *Data {
+	stack := awscdk.NewStack(scope, jsii.String(id), props)
+	d := &Data{Stack: stack, Topics: map[string]awsmsk.CfnTopic{}}
+	d.MskKey = key(stack, "MskKey", "msk", "MSK broker volumes")
+	d.DocdbKey = key(stack, "DocdbKey", "docdb", "DocumentDB storage")
+	d.RedisKey = key(stack, "RedisKey", "redis", "ElastiCache at rest")
+	d.SecretsKey = key(stack, "SecretsKey", "secrets", "Secrets Manager secrets of crypto-oms")
+	isolated := n.Vpc.SelectSubnets(&awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED})
+	name := strings.ToLower(id)
+
+	// --- MSK ---
+	brokerLogs := awslogs.NewLogGroup(stack, jsii.String("MskBrokerLogs"), &awslogs.LogGroupProps{
+		Retention: retention(p.Logs.RetentionDays), EncryptionKey: n.LogsKey, RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	serverProps := strings.Join([]string{
+		"auto.create.topics.enable=false", // topics exist only as declared below
+		fmt.Sprintf("default.replication.factor=%d", min(3, p.MSK.BrokerCount)),
+		fmt.Sprintf("min.insync.replicas=%d", p.MSK.MinInsyncReplicas),
+		fmt.Sprintf("log.retention.hours=%d", p.MSK.RetentionHours),
+		"unclean.leader.election.enable=false", // an acknowledged order is never lost (DESIGN §3)
+		fmt.Sprintf("transaction.state.log.replication.factor=%d", min(3, p.MSK.BrokerCount)),
+		fmt.Sprintf("transaction.state.log.min.isr=%d", p.MSK.MinInsyncReplicas),
+	}, "\n")
+	mskConfig := awsmsk.NewCfnConfiguration(stack, jsii.String("MskConfig"), &awsmsk.CfnConfigurationProps{
+		Name:             jsii.String(name + "-kafka"),
+		KafkaVersionsList: jsii.Strings(p.MSK.KafkaVersion),
+		ServerProperties: jsii.String(serverProps),
+	})
+	d.MskClusterName = name
+	d.MskCluster = awsmsk.NewCfnCluster(stack, jsii.String("Msk"), &awsmsk.CfnClusterProps{
+		ClusterName:         jsii.String(name),
+		KafkaVersion:        jsii.String(p.MSK.KafkaVersion),
+		NumberOfBrokerNodes: jsii.Number(float64(p.MSK.BrokerCount)),
+		BrokerNodeGroupInfo: &awsmsk.CfnCluster_BrokerNodeGroupInfoProperty{
+			ClientSubnets:  isolated.SubnetIds,
+			InstanceType:   jsii.String(p.MSK.BrokerInstanceType),
+			SecurityGroups: jsii.Strings(*n.MskSG.SecurityGroupId()),
+			StorageInfo: &awsmsk.CfnCluster_StorageInfoProperty{
+				EbsStorageInfo: &awsmsk.CfnCluster_EBSStorageInfoProperty{VolumeSize: jsii.Number(float64(p.MSK.EBSVolumeGiB))},
+			},
+		},
+		ClientAuthentication: &awsmsk.CfnCluster_ClientAuthenticationProperty{
+			Sasl:            &awsmsk.CfnCluster_SaslProperty{Iam: &awsmsk.CfnCluster_IamProperty{Enabled: jsii.Bool(true)}},
+			Unauthenticated: &awsmsk.CfnCluster_UnauthenticatedProperty{Enabled: jsii.Bool(false)},
+		},
+		EncryptionInfo: &awsmsk.CfnCluster_EncryptionInfoProperty{
+			EncryptionAtRest:    &awsmsk.CfnCluster_EncryptionAtRestProperty{DataVolumeKmsKeyId: d.MskKey.KeyArn()},
+			EncryptionInTransit: &awsmsk.CfnCluster_EncryptionInTransitProperty{ClientBroker: jsii.String("TLS"), InCluster: jsii.Bool(true)},
+		},
+		ConfigurationInfo: &awsmsk.CfnCluster_ConfigurationInfoProperty{
+			Arn: mskConfig.AttrArn(), Revision: mskConfig.AttrLatestRevisionRevision(),
+		},
+		// Per-topic, per-broker metrics feed the DLQ alarm; consumer lag comes with every level.
+		EnhancedMonitoring: jsii.String("PER_TOPIC_PER_BROKER"),
+		LoggingInfo: &awsmsk.CfnCluster_LoggingInfoProperty{BrokerLogs: &awsmsk.CfnCluster_BrokerLogsProperty{
+			CloudWatchLogs: &awsmsk.CfnCluster_CloudWatchLogsProperty{Enabled: jsii.Bool(true), LogGroup: brokerLogs.LogGroupName()},
+		}},
+	})
+	for _, t := range estate.TopicNames {
+		ts := p.MSK.Topics[t]
+		// Topic configs are Java properties, base64-encoded, as the MSK topic API takes them.
+		cfg := fmt.Sprintf("min.insync.replicas=%d\nretention.ms=%d\n", p.MSK.MinInsyncReplicas, int64(p.MSK.RetentionHours)*3600*1000)
+		d.Topics[t] = awsmsk.NewCfnTopic(stack, jsii.String("Topic-"+t), &awsmsk.CfnTopicProps{
+			ClusterArn:        d.MskCluster.AttrArn(),
+			TopicName:         jsii.String(t),
+			PartitionCount:    jsii.Number(float64(ts.Partitions)),
+			ReplicationFactor: jsii.Number(float64(ts.ReplicationFactor)),
+			Configs:           jsii.String(base64.StdEncoding.EncodeToString([]byte(cfg))),
+		})
+	}
+	// AWS::MSK::Cluster exposes no bootstrap string; read it once at deploy time so Lambdas and the
+	// Kubernetes manifests get it from the stack outputs.
+	brokers := customresources.NewAwsCustomResource(stack, jsii.String("MskBootstrapBrokers"), &customresources.AwsCustomResourceProps{
+		OnUpdate: &customresources.AwsSdkCall{
+			Service:            jsii.String("Kafka"),
+			Action:             jsii.String("getBootstrapBrokers"),
+			Parameters:         map[string]any{"ClusterArn": d.MskCluster.AttrArn()},
+			PhysicalResourceId: customresources.PhysicalResourceId_Of(d.MskCluster.AttrArn()),
+		},
+		Policy: customresources.AwsCustomResourcePolicy_FromStatements(&[]awsiam.PolicyStatement{
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions: jsii.Strings("kafka:GetBootstrapBrokers"), Resources: &[]*string{d.MskCluster.AttrArn()},
+			}),
+		}),
+		InstallLatestAwsSdk: jsii.Bool(false),
+	})
+	d.Brokers = brokers.GetResponseField(jsii.String("BootstrapBrokerStringSaslIam"))
+
+	// --- ElastiCache Redis ---
+	d.RedisAuth = awssecretsmanager.NewSecret(stack, jsii.String("RedisAuth"), &awssecretsmanager.SecretProps{
+		Description:   jsii.String("ElastiCache AUTH token of crypto-oms " + name),
+		EncryptionKey: d.SecretsKey,
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			ExcludePunctuation: jsii.Bool(true), PasswordLength: jsii.Number(64),
+		},
+	})
+	suppress(d.RedisAuth, map[string]string{
+		"AwsSolutions-SMG4": "An AUTH token rotation needs the ElastiCache ROTATE strategy and a gateway rollout; it is a runbook step (docs/deploy.md), not an unattended Lambda.",
+	})
+	subnets := awselasticache.NewCfnSubnetGroup(stack, jsii.String("RedisSubnets"), &awselasticache.CfnSubnetGroupProps{
+		Description: jsii.String("crypto-oms Redis, isolated subnets"),
+		SubnetIds:   isolated.SubnetIds,
+	})
+	rg := &awselasticache.CfnReplicationGroupProps{
+		ReplicationGroupDescription: jsii.String("crypto-oms idempotency keys and rate limits"),
+		Engine:                      jsii.String("redis"),
+		EngineVersion:               jsii.String(p.Redis.EngineVersion),
+		CacheNodeType:               jsii.String(p.Redis.NodeType),
+		Port:                        jsii.Number(float64(p.Redis.Port)),
+		TransitEncryptionEnabled:    jsii.Bool(true),
+		AtRestEncryptionEnabled:     jsii.Bool(true),
+		KmsKeyId:                    d.RedisKey.KeyArn(),
+		AuthToken:                   d.RedisAuth.SecretValue().UnsafeUnwrap(), // a {{resolve:secretsmanager}} reference, not the value
+		CacheSubnetGroupName:        subnets.Ref(),
+		SecurityGroupIds:            jsii.Strings(*n.RedisSG.SecurityGroupId()),
+		SnapshotRetentionLimit:      jsii.Number(float64(p.Redis.SnapshotRetentionDays)),
+		MultiAzEnabled:              jsii.Bool(p.Redis.MultiAZ),
+		AutomaticFailoverEnabled:    jsii.Bool(p.Redis.MultiAZ || p.Redis.ReplicasPerShard > 0 || p.Redis.Shards > 1),
+	}
+	if p.Redis.Shards > 1 {
+		rg.ClusterMode = jsii.String("enabled")
+		rg.NumNodeGroups = jsii.Number(float64(p.Redis.Shards))
+		rg.ReplicasPerNodeGroup = jsii.Number(float64(p.Redis.ReplicasPerShard))
+	} else {
+		rg.NumCacheClusters = jsii.Number(float64(1 + p.Redis.ReplicasPerShard))
+	}
+	redis := awselasticache.NewCfnReplicationGroup(stack, jsii.String("Redis"), rg)
+	if p.Redis.Shards > 1 {
+		d.RedisEndpoint = redis.AttrConfigurationEndPointAddress()
+	} else {
+		d.RedisEndpoint = redis.AttrPrimaryEndPointAddress()
+	}
+	if !p.Redis.MultiAZ {
+		suppress(redis, map[string]string{
+			"AwsSolutions-AEC4": "This profile trades Redis multi-AZ for cost (sizing.json redis.multiAz=false); the keys it holds are a 24 h idempotency cache. The prod profile is multi-AZ.",
+		})
+	}
+
+	// --- DocumentDB ---
+	params := awsdocdb.NewClusterParameterGroup(stack, jsii.String("DocdbParams"), &awsdocdb.ClusterParameterGroupProps{
+		Family:      jsii.String("docdb" + majorMinor(p.DocumentDB.EngineVersion)),
+		Description: jsii.String("crypto-oms: TLS required, audit and profiler logs on"),
+		Parameters: &map[string]*string{
+			"tls":        jsii.String("enabled"),
+			"audit_logs": jsii.String("enabled"),
+			"profiler":   jsii.String("enabled"),
+		},
+	})
+	d.Docdb = awsdocdb.NewDatabaseCluster(stack, jsii.String("Docdb"), &awsdocdb.DatabaseClusterProps{
+		MasterUser: &awsdocdb.Login{
+			Username:          jsii.String(p.DocumentDB.MasterUsername),
+			KmsKey:            d.SecretsKey,
+			ExcludeCharacters: jsii.String("\"@/:?#[]%\\ '`"),
+		},
+		EngineVersion:                  jsii.String(p.DocumentDB.EngineVersion),
+		InstanceType:                   awsec2.NewInstanceType(jsii.String(strings.TrimPrefix(p.DocumentDB.InstanceClass, "db."))),
+		Instances:                      jsii.Number(float64(p.DocumentDB.Instances)),
+		Vpc:                            n.Vpc,
+		VpcSubnets:                     &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED},
+		SecurityGroup:                  n.DocdbSG,
+		Port:                           jsii.Number(float64(p.DocumentDB.Port)),
+		StorageEncrypted:               jsii.Bool(true),
+		KmsKey:                         d.DocdbKey,
+		Backup:                         &awsdocdb.BackupProps{Retention: awscdk.Duration_Days(jsii.Number(float64(p.DocumentDB.BackupRetentionDays)))},
+		ParameterGroup:                 params,
+		ExportAuditLogsToCloudWatch:    jsii.Bool(true),
+		ExportProfilerLogsToCloudWatch: jsii.Bool(true),
+		CloudWatchLogsRetention:        retention(p.Logs.RetentionDays),
+		DeletionProtection:             jsii.Bool(p.DocumentDB.Instances > 1),
+		RemovalPolicy:                  awscdk.RemovalPolicy_SNAPSHOT,
+	})
+	suppress(d.Docdb, map[string]string{
+		"AwsSolutions-DOC3": "Rotating the master password needs the Lambdas to re-read the secret on auth failure first; until then rotation is a runbook step (docs/deploy.md).",
+		"AwsSolutions-SMG4": "Same as AwsSolutions-DOC3: master secret rotation is a runbook step for now.",
+	})
+	suppressCDKHelpers(stack)
+
+	out := func(id string, v *string, desc string) {
+		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(desc)})
+	}
+	out("MskClusterArn", d.MskCluster.AttrArn(), "MSK cluster ARN")
+	out("MskBootstrapBrokersIam", d.Brokers, "MSK bootstrap brokers (TLS + IAM, port 9098)")
+	out("RedisEndpoint", d.RedisEndpoint, "ElastiCache endpoint (TLS)")
+	out("RedisAuthSecretArn", d.RedisAuth.SecretArn(), "Secret holding the Redis AUTH token")
+	out("DocdbEndpoint", d.Docdb.ClusterEndpoint().Hostname(), "DocumentDB cluster endpoint (TLS)")
+	out("DocdbSecretArn", d.Docdb.Secret().SecretArn(), "Secret holding the DocumentDB master user")
+	return d
+}
+
+// majorMinor turns "5.0.0" into "5.0", the DocumentDB parameter group family suffix.
+func majorMinor(v string) string {
+	parts := strings.Split(v, ".")
+	if len(parts) < 2 {
+		return v
+	}
+	return parts[0] + "." + parts[1]
+}
+
+// MskArn returns the ARN of a Kafka resource of this cluster for IAM policies: kind is "topic", "group"
+// or "transactional-id" and name may end in "*". MSK's data-plane ARNs reuse the cluster's UUID.
+func (d *Data) MskArn(kind, name string) *string {
+	uuid := awscdk.Fn_Select(jsii.Number(2), awscdk.Fn_Split(jsii.String("/"), d.MskCluster.AttrArn(), nil))
+	return awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":kafka:"), d.Stack.Region(), jsii.String(":"), d.Stack.Account(),
+		jsii.String(":" + kind + "/" + d.MskClusterName + "/"), uuid, jsii.String("/" + name),
+	})
+}
+
+// KafkaStatements grants exactly the Kafka data-plane actions one client needs: read (topics it
+// consumes, with its consumer groups), write (topics it produces) and, when transactional is set,
+// transactional ids with the given prefix. Every grant is scoped to named topics and groups.
+func (d *Data) KafkaStatements(read, write, groups []string, txnPrefix string) []awsiam.PolicyStatement {
+	st := []awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("kafka-cluster:Connect", "kafka-cluster:DescribeCluster"),
+		Resources: &[]*string{d.MskCluster.AttrArn()},
+	})}
+	if len(write) > 0 {
+		st = append(st, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			// Idempotent producers (acks=all, DESIGN §3) need this cluster-level action.
+			Actions:   jsii.Strings("kafka-cluster:WriteDataIdempotently"),
+			Resources: &[]*string{d.MskCluster.AttrArn()},
+		}))
+		var res []*string
+		for _, t := range write {
+			res = append(res, d.MskArn("topic", t))
+		}
+		st = append(st, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"), Resources: &res,
+		}))
+	}
+	if len(read) > 0 {
+		var res []*string
+		for _, t := range read {
+			res = append(res, d.MskArn("topic", t))
+		}
+		st = append(st, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"), Resources: &res,
+		}))
+		var gres []*string
+		for _, g := range groups {
+			gres = append(gres, d.MskArn("group", g))
+		}
+		st = append(st, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"), Resources: &gres,
+		}))
+	}
+	if txnPrefix != "" {
+		st = append(st, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("kafka-cluster:DescribeTransactionalId", "kafka-cluster:AlterTransactionalId"),
+			Resources: &[]*string{d.MskArn("transactional-id", txnPrefix+"*")},
+		}))
+	}
+	return st
+}

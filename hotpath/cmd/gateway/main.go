@@ -1,0 +1,124 @@
+// Command gateway runs order entry (EKS Deployment): REST on the ALB, Redis idempotency, acknowledged
+// Kafka produce. It never accepts unauthenticated requests.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/gateway"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/kafkabus"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/rediscache"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "gateway:", err)
+		os.Exit(1)
+	}
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// keyFile is the mounted secret listing API keys: [{"id","secret","account","scopes":["trade"]}].
+type keyFile []struct {
+	ID      string   `json:"id"`
+	Secret  string   `json:"secret"`
+	Account string   `json:"account"`
+	Scopes  []string `json:"scopes"`
+}
+
+func loadKeys(path string) (gateway.StaticKeys, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load keys: %w", err)
+	}
+	var kf keyFile
+	if err := json.Unmarshal(b, &kf); err != nil {
+		return nil, fmt.Errorf("load keys: %w", err)
+	}
+	keys := gateway.StaticKeys{}
+	for _, k := range kf {
+		if k.ID == "" || len(k.Secret) < 16 || k.Account == "" {
+			return nil, fmt.Errorf("load keys: key %q needs an id, an account and a secret of 16+ characters", k.ID)
+		}
+		key := auth.Key{ID: k.ID, Secret: []byte(k.Secret), Account: order.AccountID(k.Account)}
+		for _, s := range k.Scopes {
+			key.Scopes = append(key.Scopes, auth.Scope(s))
+		}
+		keys[k.ID] = key
+	}
+	return keys, nil
+}
+
+func run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
+	addr := fs.String("addr", env("OMS_HTTP_ADDR", ":8080"), "listen address (env OMS_HTTP_ADDR)")
+	brokers := fs.String("brokers", env("OMS_KAFKA_BROKERS", "127.0.0.1:9092"), "Kafka bootstrap brokers (env OMS_KAFKA_BROKERS)")
+	redisAddr := fs.String("redis", env("OMS_REDIS_ADDR", "127.0.0.1:6379"), "Redis address (env OMS_REDIS_ADDR)")
+	redisTLS := fs.Bool("redis-tls", env("OMS_REDIS_TLS", "") == "1", "use TLS to Redis (ElastiCache in-transit encryption)")
+	keysPath := fs.String("keys", env("OMS_API_KEYS_FILE", ""), "API keys JSON file (mounted secret) (env OMS_API_KEYS_FILE)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *keysPath == "" {
+		return errors.New("-keys (OMS_API_KEYS_FILE) is required: the production gateway never accepts unauthenticated requests")
+	}
+	keys, err := loadKeys(*keysPath)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("service", "gateway")
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ropts := &redis.Options{Addr: *redisAddr, Username: os.Getenv("OMS_REDIS_USER"), Password: os.Getenv("OMS_REDIS_PASSWORD"), DialTimeout: time.Second, ReadTimeout: 500 * time.Millisecond, WriteTimeout: 500 * time.Millisecond}
+	if *redisTLS {
+		ropts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	rdb := redis.NewClient(ropts)
+	defer rdb.Close()
+	prod, err := kafkabus.NewProducer(strings.Split(*brokers, ","), 3*time.Second)
+	if err != nil {
+		return err
+	}
+	defer prod.Close()
+	gw := gateway.New(gateway.Config{
+		Catalog: instrument.Default(), Keys: keys, Publisher: prod, Logger: log,
+		Idem: rediscache.GatewayAdapter{S: rediscache.New(rdb, 24*time.Hour, 30*time.Second)},
+	})
+	mux := http.NewServeMux()
+	gw.Routes(mux)
+	srv := &http.Server{Addr: *addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("listening", "addr", *addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(shut)
+}
