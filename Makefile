@@ -17,12 +17,15 @@ test: deps lint test-go test-cdk test-terraform test-frontend
 deps:
 	@bash .ci/deps.sh
 
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 test-go:
-	$(GO) test -race -count=1 -timeout 20m ./...
+	OMS_REQUIRE_REAL=1 $(GO) test -race -count=1 -timeout 20m ./...
 
 test-cdk:
 	@if [ -f cdk/go.mod ]; then cd cdk && $(GO) test -count=1 -timeout 30m ./...; fi

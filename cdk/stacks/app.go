@@ -57,7 +57,13 @@ func (e *Estate) Stacks() []awscdk.Stack {
 // Build adds every stack of the estate for cfg to app and attaches the cdk-nag AwsSolutions checks, so
 // that `cdk synth` fails on an unsuppressed finding. It returns an error, not a panic, for a bad profile
 // or missing Lambda assets.
-func Build(app awscdk.App, cfg Config) (*Estate, error) {
+func Build(app awscdk.App, cfg Config) (e *Estate, err error) {
+	// jsii reports construct validation errors as panics; return them as errors instead.
+	defer func() {
+		if r := recover(); r != nil {
+			e, err = nil, fmt.Errorf("build %s estate: %v", cfg.Profile, r)
+		}
+	}()
 	sizing, err := estate.LoadSizing()
 	if err != nil {
 		return nil, err
@@ -78,7 +84,7 @@ func Build(app awscdk.App, cfg Config) (*Estate, error) {
 	if cfg.Account != "" {
 		env.Account = jsii.String(cfg.Account)
 	}
-	e := &Estate{Name: cfg.Profile, Sizing: prof, Routes: routes}
+	e = &Estate{Name: cfg.Profile, Sizing: prof, Routes: routes}
 	prefix := "CryptoOms-" + cfg.Profile + "-"
 	props := func(desc string) *awscdk.StackProps {
 		return &awscdk.StackProps{Env: env, Description: jsii.String("crypto-oms " + cfg.Profile + ": " + desc)}
@@ -130,7 +136,12 @@ func lambdaAssets(dir string) (map[string]string, error) {
 // It needs node on PATH (jsii) but no AWS credentials; the stacks are account-agnostic. The Terraform
 // parity test calls it in-process; its signature is kept stable. Templates are independent of the
 // bootstrap files' contents, so placeholder files are enough.
-func SynthTemplates(profile, assetDir string) (map[string]map[string]any, error) {
+func SynthTemplates(profile, assetDir string) (tpls map[string]map[string]any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			tpls, err = nil, fmt.Errorf("synth %s: %v", profile, r)
+		}
+	}()
 	out, err := os.MkdirTemp("", "crypto-oms-cdk-")
 	if err != nil {
 		return nil, err

@@ -23,15 +23,15 @@ import (
 
 // Data holds the stateful services and what other stacks need to reach them.
 type Data struct {
-	Stack                                   awscdk.Stack
-	MskKey, DocdbKey, RedisKey, SecretsKey  awskms.Key
-	MskClusterName                          string
-	MskCluster                              awsmsk.CfnCluster
-	Brokers                                 *string // SASL/IAM bootstrap string, resolved at deploy time
-	RedisEndpoint                           *string
-	RedisAuth                               awssecretsmanager.Secret
-	Docdb                                   awsdocdb.DatabaseCluster
-	Topics                                  map[string]awsmsk.CfnTopic
+	Stack                                  awscdk.Stack
+	MskKey, DocdbKey, RedisKey, SecretsKey awskms.Key
+	MskClusterName                         string
+	MskCluster                             awsmsk.CfnCluster
+	Brokers                                *string // SASL/IAM bootstrap string, resolved at deploy time
+	RedisEndpoint                          *string
+	RedisAuth                              awssecretsmanager.Secret
+	Docdb                                  awsdocdb.DatabaseCluster
+	Topics                                 map[string]awsmsk.CfnTopic
 }
 
 // NewData builds MSK (IAM auth over TLS only, KMS at rest, topics from sizing), ElastiCache Redis (TLS,
@@ -61,9 +61,9 @@ func NewData(scope constructs.Construct, id string, props *awscdk.StackProps, p 
 		fmt.Sprintf("transaction.state.log.min.isr=%d", p.MSK.MinInsyncReplicas),
 	}, "\n")
 	mskConfig := awsmsk.NewCfnConfiguration(stack, jsii.String("MskConfig"), &awsmsk.CfnConfigurationProps{
-		Name:             jsii.String(name + "-kafka"),
+		Name:              jsii.String(name + "-kafka"),
 		KafkaVersionsList: jsii.Strings(p.MSK.KafkaVersion),
-		ServerProperties: jsii.String(serverProps),
+		ServerProperties:  jsii.String(serverProps),
 	})
 	d.MskClusterName = name
 	d.MskCluster = awsmsk.NewCfnCluster(stack, jsii.String("Msk"), &awsmsk.CfnClusterProps{
@@ -138,7 +138,7 @@ func NewData(scope constructs.Construct, id string, props *awscdk.StackProps, p 
 	})
 	subnets := awselasticache.NewCfnSubnetGroup(stack, jsii.String("RedisSubnets"), &awselasticache.CfnSubnetGroupProps{
 		Description: jsii.String("crypto-oms Redis, isolated subnets"),
-		SubnetIds:   isolated.SubnetIds,
+		SubnetIds:   subnetIDs(isolated),
 	})
 	rg := &awselasticache.CfnReplicationGroupProps{
 		ReplicationGroupDescription: jsii.String("crypto-oms idempotency keys and rate limits"),
@@ -290,4 +290,13 @@ func (d *Data) KafkaStatements(read, write, groups []string, txnPrefix string) [
 		}))
 	}
 	return st
+}
+
+// subnetIDs converts a selection's subnet ids to the []any some L1 properties take.
+func subnetIDs(sel *awsec2.SelectedSubnets) *[]any {
+	ids := make([]any, 0, len(*sel.SubnetIds))
+	for _, s := range *sel.SubnetIds {
+		ids = append(ids, s)
+	}
+	return &ids
 }

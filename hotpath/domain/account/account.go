@@ -77,11 +77,6 @@ type Denial struct {
 
 func (d *Denial) Error() string { return d.Code + ": " + d.Text }
 
-type closed struct {
-	id     order.ID
-	status order.Status
-}
-
 // Account is one account's state. It is not safe for concurrent use: one actor owns it.
 type Account struct {
 	id        order.AccountID

@@ -24,7 +24,7 @@ func ParseSymbol(s string) (Symbol, error) {
 		return "", ErrBadSymbol
 	}
 	sep := strings.IndexAny(s, "-/")
-	if sep <= 0 || sep == len(s)-1 || strings.IndexAny(s[sep+1:], "-/") >= 0 {
+	if sep <= 0 || sep == len(s)-1 || strings.ContainsAny(s[sep+1:], "-/") {
 		return "", ErrBadSymbol
 	}
 	base, quote := strings.ToUpper(s[:sep]), strings.ToUpper(s[sep+1:])

@@ -120,7 +120,7 @@ func TestEnums(t *testing.T) {
 	if order.Side(9).String() != "UNKNOWN(9)" {
 		t.Error("unknown side string")
 	}
-	if order.NewID("a", "c") != order.NewID("a", "c") || order.NewID("a", "c") == order.NewID("b", "c") || len(order.NewID("a", "c")) != 32 {
+	if a, b := order.NewID("a", "c"), order.NewID("a", "c"); a != b || a == order.NewID("b", "c") || len(order.NewID("a", "c")) != 32 {
 		t.Error("NewID not deterministic per account and client id")
 	}
 }

@@ -236,7 +236,7 @@ func TestCancelReplaceAndTimers(t *testing.T) {
 	if k := kinds(cmd(events.CmdCancel, "", "")); k != "CANCEL_REJECTED/FILLED(ORDER_CLOSED)" {
 		t.Fatalf("cancel filled: %s", k)
 	}
-	rs = h.place(order.Buy, order.Limit, order.GTD, "0.2", "44000", exp)
+	h.place(order.Buy, order.Limit, order.GTD, "0.2", "44000", exp)
 	if k := kinds(h.record(h.eng.OnTimer(h.now.Add(30 * time.Second)))); k != "" {
 		t.Fatalf("early expiry: %s", k)
 	}
@@ -254,12 +254,11 @@ func TestCancelReplaceAndTimers(t *testing.T) {
 		t.Fatalf("cancel unknown: %s", k)
 	}
 	// Stop-market triggers when the market rises through it.
-	rs = h.place(order.Buy, order.StopMarket, order.IOC, "0.1", "", func(s *order.Spec) { s.StopPrice = d("45500") })
+	h.place(order.Buy, order.StopMarket, order.IOC, "0.1", "", func(s *order.Spec) { s.StopPrice = d("45500") })
 	h.market["BTC-USD"] = btcBook(3, "45600")
 	if k := kinds(h.record(h.eng.OnMarket("BTC-USD", h.now))); k != "TRIGGERED/NEW TRADE/FILLED" {
 		t.Fatalf("stop trigger: %s", k)
 	}
-	_ = rs
 }
 
 func TestDuplicateClientOrderIDIsDropped(t *testing.T) {

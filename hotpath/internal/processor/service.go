@@ -129,7 +129,6 @@ func (s *Service) Run(ctx context.Context) error {
 		kgo.SessionTimeout(s.cfg.SessionTimeout),
 		kgo.HeartbeatInterval(s.cfg.SessionTimeout/6),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.RequireStableFetchOffsets(),
 		kgo.RecordPartitioner(kgo.ManualPartitioner()),
 		kgo.FetchMaxWait(s.cfg.PollWait),
 		kgo.ProducerLinger(0),

@@ -35,9 +35,8 @@ type Paper struct {
 // consumption tracks how much of each displayed level this venue has already handed out for one book
 // update (identified by the tick's sequence number).
 type consumption struct {
-	seq       uint64
-	bid, ask  []money.Decimal
-	lastTrade money.Decimal
+	seq      uint64
+	bid, ask []money.Decimal
 }
 
 // NewPaper returns a paper venue; lot gives each symbol's lot size so fills stay on the lot grid.
