@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -16,7 +17,25 @@ import (
 // processorProc is the processor binary running as its own OS process, so it can be SIGKILLed.
 type processorProc struct {
 	cmd *exec.Cmd
-	out *bytes.Buffer
+	out *syncBuffer
+}
+
+// syncBuffer collects a child's output; the test reads it while the child still writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func buildProcessor(t *testing.T) string {
@@ -31,14 +50,14 @@ func buildProcessor(t *testing.T) string {
 
 func startProcessor(t *testing.T, bin, broker string) *processorProc {
 	t.Helper()
-	var out bytes.Buffer
+	out := &syncBuffer{}
 	cmd := exec.Command(bin, "-brokers", broker, "-transactional-id", "crash-test-0", "-paper-funding")
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &processorProc{cmd: cmd, out: &out}
+	p := &processorProc{cmd: cmd, out: out}
 	t.Cleanup(func() { p.kill() })
 	return p
 }
@@ -177,19 +196,22 @@ func TestProcessorKill9(t *testing.T) {
 	if nReports != want {
 		t.Errorf("%d reports on executions, model says %d", nReports, want)
 	}
-	if restarted == nil {
+	mu.Lock()
+	restartedProc, killedAt := restarted, atKill
+	mu.Unlock()
+	if restartedProc == nil {
 		t.Fatal("processor was never restarted")
 	}
 	// The kill must have landed mid-stream: some reports before it, more after it.
-	if atKill <= 0 || atKill >= nReports {
-		t.Errorf("reports at kill time %d of %d: the kill did not land mid-stream", atKill, nReports)
+	if killedAt <= 0 || killedAt >= nReports {
+		t.Errorf("reports at kill time %d of %d: the kill did not land mid-stream", killedAt, nReports)
 	}
-	if !bytes.Contains(restarted.out.Bytes(), []byte(`"msg":"partition rebuilt"`)) {
-		t.Errorf("restarted processor did not rebuild partitions:\n%s", restarted.out.String())
+	if !strings.Contains(restartedProc.out.String(), `"msg":"partition rebuilt"`) {
+		t.Errorf("restarted processor did not rebuild partitions:\n%s", restartedProc.out.String())
 	}
-	t.Logf("%d orders, %d reports; %d reports existed when the processor was killed", n, nReports, atKill)
+	t.Logf("%d orders, %d reports; %d reports existed when the processor was killed", n, nReports, killedAt)
 	if t.Failed() {
 		t.Logf("first processor output:\n%s", proc.out.String())
-		t.Logf("restarted processor output:\n%s", restarted.out.String())
+		t.Logf("restarted processor output:\n%s", restartedProc.out.String())
 	}
 }
