@@ -22,6 +22,7 @@ import (
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/debugsrv"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/gateway"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/kafkabus"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/rediscache"
@@ -78,6 +79,7 @@ func run(ctx context.Context, args []string) error {
 	brokers := fs.String("brokers", env("OMS_KAFKA_BROKERS", "127.0.0.1:9092"), "Kafka bootstrap brokers (env OMS_KAFKA_BROKERS)")
 	redisAddr := fs.String("redis", env("OMS_REDIS_ADDR", "127.0.0.1:6379"), "Redis address (env OMS_REDIS_ADDR)")
 	redisTLS := fs.Bool("redis-tls", env("OMS_REDIS_TLS", "") == "1", "use TLS to Redis (ElastiCache in-transit encryption)")
+	debugAddr := fs.String("debug-addr", env("OMS_DEBUG_ADDR", ":9090"), "metrics and pprof listen address (env OMS_DEBUG_ADDR)")
 	keysPath := fs.String("keys", env("OMS_API_KEYS_FILE", ""), "API keys JSON file (mounted secret) (env OMS_API_KEYS_FILE)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -103,8 +105,14 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer prod.Close()
+	reg := debugsrv.NewRegistry()
+	go func() {
+		if err := debugsrv.Serve(ctx, *debugAddr, reg); err != nil {
+			log.Error("debug server", "err", err)
+		}
+	}()
 	gw := gateway.New(gateway.Config{
-		Catalog: instrument.Default(), Keys: keys, Publisher: prod, Logger: log,
+		Catalog: instrument.Default(), Keys: keys, Publisher: prod, Logger: log, Metrics: gateway.NewMetrics(reg),
 		Idem: rediscache.GatewayAdapter{S: rediscache.New(rdb, 24*time.Hour, 30*time.Second)},
 	})
 	mux := http.NewServeMux()

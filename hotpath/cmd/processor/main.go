@@ -16,6 +16,7 @@ import (
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/account"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/debugsrv"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/processor"
 )
 
@@ -38,6 +39,7 @@ func run(ctx context.Context, args []string) error {
 	brokers := fs.String("brokers", env("OMS_KAFKA_BROKERS", "127.0.0.1:9092"), "comma-separated Kafka bootstrap brokers (env OMS_KAFKA_BROKERS)")
 	group := fs.String("group", env("OMS_PROCESSOR_GROUP", "processor"), "consumer group")
 	txnID := fs.String("transactional-id", env("OMS_TRANSACTIONAL_ID", ""), "transactional id, unique and stable per instance (env OMS_TRANSACTIONAL_ID; e.g. the pod name of a StatefulSet)")
+	debugAddr := fs.String("debug-addr", env("OMS_DEBUG_ADDR", ":9091"), "metrics and pprof listen address (env OMS_DEBUG_ADDR)")
 	paperFunding := fs.Bool("paper-funding", env("OMS_PAPER_FUNDING", "") == "1", "fund every new account like the demo account (paper trading only)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -54,6 +56,12 @@ func run(ctx context.Context, args []string) error {
 		funding = map[string]money.Decimal{"USD": d("1000000"), "BTC": d("10"), "ETH": d("100"), "SOL": d("1000")}
 	}
 	log.Info("starting", "brokers", *brokers, "group", *group, "transactional_id", *txnID)
+	reg := debugsrv.NewRegistry()
+	go func() {
+		if err := debugsrv.Serve(ctx, *debugAddr, reg); err != nil {
+			log.Error("debug server", "err", err)
+		}
+	}()
 	return processor.Run(ctx, processor.RunConfig{
 		Brokers: strings.Split(*brokers, ","), Group: *group, TransactionalID: *txnID,
 		Catalog: instrument.Default(),
@@ -61,5 +69,6 @@ func run(ctx context.Context, args []string) error {
 		Limits:  account.DefaultLimits(),
 		Funding: funding,
 		Logger:  log,
+		Started: func(s *processor.Service) { s.RegisterMetrics(reg) },
 	})
 }

@@ -78,6 +78,9 @@ func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
 	if e.Kind == KindUnavailable {
 		w.Header().Set("Retry-After", "1")
 	}
+	if sw, ok := w.(*statusWriter); ok {
+		sw.code = e.Code
+	}
 	writeJSON(w, kindStatus[e.Kind], errorBody{Code: e.Code, Msg: e.Msg, Field: e.Field})
 }
 

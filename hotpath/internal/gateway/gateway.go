@@ -84,6 +84,7 @@ type Config struct {
 	MaxBody     int64           // bytes
 	DevAccount  order.AccountID // when set, unsigned requests from loopback act as this account
 	Timeout     time.Duration   // per-request budget for Redis + Kafka
+	Metrics     *Metrics        // nil: no metrics
 }
 
 // Gateway serves the order-entry routes.
@@ -117,20 +118,35 @@ func New(cfg Config) *Gateway {
 
 // Routes registers the gateway's handlers on mux.
 func (g *Gateway) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /api/orders", g.authed(g.placeOrder))
-	mux.HandleFunc("POST /api/orders/batch", g.authed(g.placeBatch))
-	mux.HandleFunc("DELETE /api/orders/{orderId}", g.authed(g.cancelOrder))
-	mux.HandleFunc("DELETE /api/orders", g.authed(g.cancelAll))
-	mux.HandleFunc("PATCH /api/orders/{orderId}", g.authed(g.amendOrder))
+	mux.HandleFunc("POST /api/orders", g.authed("place", g.placeOrder))
+	mux.HandleFunc("POST /api/orders/batch", g.authed("batch", g.placeBatch))
+	mux.HandleFunc("DELETE /api/orders/{orderId}", g.authed("cancel", g.cancelOrder))
+	mux.HandleFunc("DELETE /api/orders", g.authed("cancel_all", g.cancelAll))
+	mux.HandleFunc("PATCH /api/orders/{orderId}", g.authed("amend", g.amendOrder))
 	mux.HandleFunc("GET /health", g.health)
 	mux.HandleFunc("GET /healthz", g.health)
 }
 
 type handler func(w http.ResponseWriter, r *http.Request, acct order.AccountID, body []byte) error
 
+// statusWriter remembers the status and error code written, for metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	code   string
+}
+
+func (s *statusWriter) WriteHeader(status int) {
+	s.status = status
+	s.ResponseWriter.WriteHeader(status)
+}
+
 // authed reads the body (bounded), authenticates the caller and maps errors to responses.
-func (g *Gateway) authed(h handler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (g *Gateway) authed(route string, h handler) http.HandlerFunc {
+	return func(rw http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		w := &statusWriter{ResponseWriter: rw}
+		defer func() { g.cfg.Metrics.observe(route, w.status, w.code, time.Since(start)) }()
 		ctx, cancel := context.WithTimeout(r.Context(), g.cfg.Timeout)
 		defer cancel()
 		r = r.WithContext(ctx)

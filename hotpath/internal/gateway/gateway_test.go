@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/events"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/debugsrv"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/gateway"
 )
 
@@ -315,5 +317,34 @@ func TestCancelAmendBatch(t *testing.T) {
 	big := "[" + strings.Repeat(`{"symbol":"BTC/USD"},`, 100) + `{"symbol":"BTC/USD"}]`
 	if r := do(t, srv, "POST", "/api/orders/batch", big, nil); r.status != 400 || r.body["code"] != "BATCH_SIZE" {
 		t.Fatalf("oversized batch: %v", r)
+	}
+}
+
+func TestMetricsAndDebugPort(t *testing.T) {
+	reg := debugsrv.NewRegistry()
+	idem, pub := &memIdem{m: map[string]memEntry{}}, &memPub{}
+	mux := http.NewServeMux()
+	gateway.New(gateway.Config{Catalog: instrument.Default(), Keys: gateway.StaticKeys{}, Idem: idem, Publisher: pub, DevAccount: "demo", Metrics: gateway.NewMetrics(reg)}).Routes(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	do(t, srv, "POST", "/api/orders", `{"symbol":"BTC/USD","side":"BUY","orderType":"LIMIT","quantity":0.1,"price":45000}`, map[string]string{"X-Idempotency-Key": "m1"})
+	do(t, srv, "POST", "/api/orders", `{"symbol":"BTC/USD"}`, map[string]string{"X-Idempotency-Key": "m2"})
+	dbg := httptest.NewServer(debugsrv.Handler(reg))
+	defer dbg.Close()
+	res, err := http.Get(dbg.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	for _, want := range []string{
+		`oms_gateway_requests_total{code="",route="place",status="202"} 1`,
+		`oms_gateway_requests_total{code="INVALID_SIDE",route="place",status="400"} 1`,
+		`oms_gateway_request_seconds_count{route="place"} 2`,
+		`go_goroutines`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q", want)
+		}
 	}
 }
