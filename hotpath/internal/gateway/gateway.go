@@ -20,6 +20,7 @@ import (
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/stream"
 )
 
 // Conflict is why a key cannot be reserved.
@@ -85,6 +86,9 @@ type Config struct {
 	DevAccount  order.AccountID // when set, unsigned requests from loopback act as this account
 	Timeout     time.Duration   // per-request budget for Redis + Kafka
 	Metrics     *Metrics        // nil: no metrics
+	// StreamSecret signs WebSocket tokens (POST /api/ws-token); shared by every gateway pod. Empty
+	// disables the endpoint.
+	StreamSecret []byte
 }
 
 // Gateway serves the order-entry routes.
@@ -118,11 +122,13 @@ func New(cfg Config) *Gateway {
 
 // Routes registers the gateway's handlers on mux.
 func (g *Gateway) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /api/orders", g.authed("place", g.placeOrder))
-	mux.HandleFunc("POST /api/orders/batch", g.authed("batch", g.placeBatch))
-	mux.HandleFunc("DELETE /api/orders/{orderId}", g.authed("cancel", g.cancelOrder))
-	mux.HandleFunc("DELETE /api/orders", g.authed("cancel_all", g.cancelAll))
-	mux.HandleFunc("PATCH /api/orders/{orderId}", g.authed("amend", g.amendOrder))
+	mux.HandleFunc("POST /api/orders", g.authed("place", auth.ScopeTrade, g.placeOrder))
+	mux.HandleFunc("POST /api/orders/batch", g.authed("batch", auth.ScopeTrade, g.placeBatch))
+	mux.HandleFunc("DELETE /api/orders/{orderId}", g.authed("cancel", auth.ScopeTrade, g.cancelOrder))
+	mux.HandleFunc("DELETE /api/orders", g.authed("cancel_all", auth.ScopeTrade, g.cancelAll))
+	mux.HandleFunc("PATCH /api/orders/{orderId}", g.authed("amend", auth.ScopeTrade, g.amendOrder))
+	mux.HandleFunc("POST /api/ws-token", g.authed("ws_token", auth.ScopeRead, g.wsToken))
+	mux.HandleFunc("GET /api/instruments", g.instruments)
 	mux.HandleFunc("GET /health", g.health)
 	mux.HandleFunc("GET /healthz", g.health)
 }
@@ -142,7 +148,7 @@ func (s *statusWriter) WriteHeader(status int) {
 }
 
 // authed reads the body (bounded), authenticates the caller and maps errors to responses.
-func (g *Gateway) authed(route string, h handler) http.HandlerFunc {
+func (g *Gateway) authed(route string, scope auth.Scope, h handler) http.HandlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		w := &statusWriter{ResponseWriter: rw}
@@ -160,7 +166,7 @@ func (g *Gateway) authed(route string, h handler) http.HandlerFunc {
 			writeError(w, g.log, errf(KindInvalid, "BAD_BODY", "", "could not read the request body"))
 			return
 		}
-		acct, err := g.authenticate(r, body)
+		acct, err := g.authenticate(r, body, scope)
 		if err != nil {
 			writeError(w, g.log, err)
 			return
@@ -171,7 +177,7 @@ func (g *Gateway) authed(route string, h handler) http.HandlerFunc {
 	}
 }
 
-func (g *Gateway) authenticate(r *http.Request, body []byte) (order.AccountID, error) {
+func (g *Gateway) authenticate(r *http.Request, body []byte, scope auth.Scope) (order.AccountID, error) {
 	id := r.Header.Get(auth.HeaderKey)
 	if id == "" {
 		if g.cfg.DevAccount != "" && isLoopback(r.RemoteAddr) {
@@ -194,8 +200,9 @@ func (g *Gateway) authenticate(r *http.Request, body []byte) (order.AccountID, e
 	default:
 		return "", errf(KindUnauthenticated, "INVALID_SIGNATURE", "", "signature does not match the request")
 	}
-	if !k.Has(auth.ScopeTrade) {
-		return "", errf(KindForbidden, "FORBIDDEN", "", "this API key may not trade")
+	// A trading key may also read.
+	if !k.Has(scope) && !(scope == auth.ScopeRead && k.Has(auth.ScopeTrade)) {
+		return "", errf(KindForbidden, "FORBIDDEN", "", fmt.Sprintf("this API key lacks the %s scope", scope))
 	}
 	return k.Account, nil
 }
@@ -475,4 +482,34 @@ func (g *Gateway) health(w http.ResponseWriter, r *http.Request) {
 		status, code = "unhealthy", http.StatusServiceUnavailable
 	}
 	writeJSON(w, code, map[string]any{"status": status, "service": "gateway", "dependencies": deps, "timestamp": g.cfg.Now().UTC().Format(time.RFC3339)})
+}
+
+func (g *Gateway) wsToken(w http.ResponseWriter, _ *http.Request, acct order.AccountID, _ []byte) error {
+	if len(g.cfg.StreamSecret) == 0 {
+		return errf(KindNotFound, "NOT_AVAILABLE", "", "streams are not enabled on this gateway")
+	}
+	tok, exp := stream.IssueToken(g.cfg.StreamSecret, acct, g.cfg.Now())
+	writeJSON(w, http.StatusOK, map[string]string{"token": tok, "expiresAt": exp.UTC().Format(time.RFC3339Nano), "accountId": string(acct)})
+	return nil
+}
+
+type instrumentJSON struct {
+	Symbol      string `json:"symbol"`
+	Base        string `json:"base"`
+	Quote       string `json:"quote"`
+	TickSize    string `json:"tickSize"`
+	LotSize     string `json:"lotSize"`
+	MinQty      string `json:"minQty"`
+	MaxQty      string `json:"maxQty"`
+	MinNotional string `json:"minNotional"`
+}
+
+func (g *Gateway) instruments(w http.ResponseWriter, _ *http.Request) {
+	all := g.cfg.Catalog.All()
+	out := make([]instrumentJSON, 0, len(all))
+	for _, in := range all {
+		out = append(out, instrumentJSON{Symbol: string(in.Symbol), Base: in.Base(), Quote: in.Quote(), TickSize: in.TickSize.String(),
+			LotSize: in.LotSize.String(), MinQty: in.MinQty.String(), MaxQty: in.MaxQty.String(), MinNotional: in.MinNotional.String()})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"instruments": out})
 }

@@ -28,12 +28,14 @@ import (
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
 	"github.com/crypto-oms/crypto-oms/hotpath/estate"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/edges"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/embedded"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/gateway"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/kafkabus"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/marketdata"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/processor"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/rediscache"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/stream"
 )
 
 // Config of a local system.
@@ -97,13 +99,18 @@ func Topics() (map[string]int32, error) {
 	return out, nil
 }
 
+// Fees are the paper venue's fee rates: 10 bps maker, 20 bps taker.
+func Fees() account.Fees {
+	return account.Fees{Maker: money.MustParse("0.001"), Taker: money.MustParse("0.002")}
+}
+
 // ProcessorConfig is the processor configuration of a local run (also used by the separate processor
 // process of the crash tests), with the demo funding for every account.
 func ProcessorConfig(brokers []string, txnID string, log *slog.Logger) processor.RunConfig {
 	return processor.RunConfig{
 		Brokers: brokers, Group: "processor", TransactionalID: txnID,
 		Catalog: instrument.Default(),
-		Fees:    account.Fees{Maker: money.MustParse("0.001"), Taker: money.MustParse("0.002")},
+		Fees:    Fees(),
 		Limits:  account.DefaultLimits(),
 		Funding: DemoFunding(),
 		Logger:  log,
@@ -182,10 +189,33 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 			return nil
 		})
 	})
+	// The WebSocket hub folds prices and executions the way the processor does, for the dashboards.
+	hub := stream.New(stream.Config{
+		Catalog:    instrument.Default(),
+		NewAccount: func(id order.AccountID) *account.Account { return account.New(id, DemoFunding(), Fees()) },
+		Logger:     s.log.With("service", "stream"),
+	})
+	s.goRun("stream-hub", func() error { hub.Run(runCtx.Done()); return nil })
+	streamSecret := make([]byte, 32)
+	if _, err := rand.Read(streamSecret); err != nil {
+		return nil, fmt.Errorf("start: %w", err)
+	}
+	devAccount := order.AccountID("")
+	if cfg.Dev {
+		devAccount = DemoAccount
+	}
 	s.goRun("prices-tail", func() error {
 		return kafkabus.Tail(runCtx, s.Brokers, events.TopicPrices, false, func(r *kgo.Record) {
 			if t, err := events.DecodeTick(r.Value); err == nil {
 				s.Books.Update(t)
+				hub.OnTick(t)
+			}
+		})
+	})
+	s.goRun("executions-tail", func() error {
+		return kafkabus.Tail(runCtx, s.Brokers, events.TopicExecutions, true, func(r *kgo.Record) {
+			if rep, err := events.DecodeReport(r.Value); err == nil {
+				hub.OnReport(rep)
 			}
 		})
 	})
@@ -196,20 +226,30 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 	}
 
 	gw := gateway.New(gateway.Config{
-		Catalog:   instrument.Default(),
-		Keys:      gateway.StaticKeys{s.DemoKey.ID: s.DemoKey},
-		Idem:      rediscache.GatewayAdapter{S: rediscache.New(s.rdb, 24*time.Hour, 30*time.Second)},
-		Publisher: s.producer,
-		Logger:    s.log.With("service", "gateway"),
-		DevAccount: func() order.AccountID {
-			if cfg.Dev {
-				return DemoAccount
-			}
-			return ""
-		}(),
+		Catalog:      instrument.Default(),
+		Keys:         gateway.StaticKeys{s.DemoKey.ID: s.DemoKey},
+		Idem:         rediscache.GatewayAdapter{S: rediscache.New(s.rdb, 24*time.Hour, 30*time.Second)},
+		Publisher:    s.producer,
+		Logger:       s.log.With("service", "gateway"),
+		DevAccount:   devAccount,
+		StreamSecret: streamSecret,
 	})
 	mux := http.NewServeMux()
 	gw.Routes(mux)
+	// Lambda edges: order-query behind the local ALB router, the projector fed by its MSK poller.
+	if s.Store != nil {
+		lam, err := edges.NewLocal(ctx, edges.LocalConfig{
+			Brokers: s.Brokers, MongoURI: s.Store.URI(), Keys: map[string]auth.Key{s.DemoKey.ID: s.DemoKey},
+			DevAccount: devAccount, Funding: DemoFunding(), DeadLetters: s.producer,
+			Window: 100 * time.Millisecond, Logger: s.log.With("service", "lambdas"),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("start: %w", err)
+		}
+		lam.Mount(mux)
+		s.goRun("lambda-edges", func() error { return lam.Run(runCtx) })
+	}
+	mux.Handle("GET /ws", hub.Handler(stream.ServerConfig{Secret: streamSecret, DevAccount: devAccount}))
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return nil, fmt.Errorf("start: listen %s: %w", cfg.HTTPAddr, err)

@@ -1,0 +1,417 @@
+// Package stream is the WebSocket fan-out of market data and of each account's orders, executions,
+// positions and balances (docs/websocket.md). One hub goroutine owns all state; each connection has a
+// bounded send queue, and a client that cannot keep up is disconnected rather than allowed to grow the
+// server's memory. Fan-out never blocks the order path: the hub is fed from Kafka tails, not from the
+// gateway or the processor.
+package stream
+
+import (
+	"encoding/json"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/account"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/events"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
+)
+
+const (
+	sendQueue      = 256
+	maxSubs        = 50
+	keepClosed     = 100
+	keepExecutions = 100
+)
+
+// Config configures a hub.
+type Config struct {
+	Catalog    *instrument.Catalog
+	NewAccount func(order.AccountID) *account.Account // funding and fees as the processor has them
+	Logger     *slog.Logger
+}
+
+type subKey struct {
+	channel string
+	symbol  instrument.Symbol
+}
+
+type subState struct {
+	seq   uint64
+	depth int
+}
+
+type conn struct {
+	account order.AccountID
+	send    chan []byte
+	subs    map[subKey]*subState
+	dead    bool
+	kill    func(code string)
+}
+
+type userState struct {
+	acct   *account.Account
+	orders map[order.ID]*orderView
+	closed []order.ID // most recent last
+	execs  []events.ExecutionReport
+}
+
+type msg struct {
+	tick   *events.PriceTick
+	report *events.ExecutionReport
+	reg    *conn
+	unreg  *conn
+	op     *clientOp
+	c      *conn
+	done   chan struct{}
+}
+
+// Hub is the fan-out. Create with New, run with Run, feed with OnTick/OnReport.
+type Hub struct {
+	cfg     Config
+	log     *slog.Logger
+	in      chan msg
+	market  map[instrument.Symbol]*symbolState
+	users   map[order.AccountID]*userState
+	conns   map[*conn]struct{}
+	dropped int
+	quit    chan struct{} // closed when Run returns: senders stop waiting
+}
+
+// New returns a hub.
+func New(cfg Config) *Hub {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Hub{cfg: cfg, log: cfg.Logger, in: make(chan msg, 4096), market: map[instrument.Symbol]*symbolState{}, users: map[order.AccountID]*userState{}, conns: map[*conn]struct{}{}, quit: make(chan struct{})}
+}
+
+// post hands a message to the hub goroutine, or drops it once the hub has stopped.
+func (h *Hub) post(m msg) {
+	select {
+	case h.in <- m:
+	case <-h.quit:
+	}
+}
+
+// OnTick feeds a price tick.
+func (h *Hub) OnTick(t events.PriceTick) { h.post(msg{tick: &t}) }
+
+// OnReport feeds an execution report.
+func (h *Hub) OnReport(r events.ExecutionReport) { h.post(msg{report: &r}) }
+
+// Run owns the state until done is closed.
+func (h *Hub) Run(done <-chan struct{}) {
+	for {
+		select {
+		case <-done:
+			close(h.quit)
+			for c := range h.conns {
+				c.kill("SHUTDOWN")
+			}
+			return
+		case m := <-h.in:
+			h.handle(m)
+			if m.done != nil {
+				close(m.done)
+			}
+		}
+	}
+}
+
+// sync waits until every message sent before it was handled (tests).
+func (h *Hub) sync() {
+	d := make(chan struct{})
+	h.post(msg{done: d})
+	select {
+	case <-d:
+	case <-h.quit:
+	}
+}
+
+func (h *Hub) handle(m msg) {
+	switch {
+	case m.tick != nil:
+		h.onTick(*m.tick)
+	case m.report != nil:
+		h.onReport(*m.report)
+	case m.reg != nil:
+		h.conns[m.reg] = struct{}{}
+	case m.unreg != nil:
+		m.unreg.dead = true
+		delete(h.conns, m.unreg)
+	case m.op != nil:
+		h.onOp(m.c, *m.op)
+	}
+}
+
+func (h *Hub) sym(s instrument.Symbol) *symbolState {
+	st := h.market[s]
+	if st == nil {
+		st = newSymbolState()
+		h.market[s] = st
+	}
+	return st
+}
+
+func (h *Hub) user(id order.AccountID) *userState {
+	u := h.users[id]
+	if u == nil {
+		u = &userState{acct: h.cfg.NewAccount(id), orders: map[order.ID]*orderView{}}
+		h.users[id] = u
+	}
+	return u
+}
+
+func (h *Hub) onTick(t events.PriceTick) {
+	st := h.sym(t.Symbol)
+	if st.last != nil && t.Seq <= st.last.Seq {
+		return
+	}
+	trade, changed := st.apply(t)
+	h.publish(subKey{"ticker", t.Symbol}, func(*subState) any { return tickerData(st.ticker(t.Symbol)) })
+	h.publish(subKey{"book", t.Symbol}, func(s *subState) any { return bookData(st.last, s.depth) })
+	if trade != nil {
+		h.publish(subKey{"trades", t.Symbol}, func(*subState) any { return tradeData(*trade) })
+	}
+	for _, iv := range changed {
+		cs := st.candles[iv]
+		h.publish(subKey{"candles:" + iv, t.Symbol}, func(*subState) any { return candleData(cs[len(cs)-1]) })
+	}
+	// Positions are marked to market: every account holding this symbol gets fresh P&L.
+	for id, u := range h.users {
+		if !u.acct.Position(t.Symbol).Qty.IsZero() {
+			h.publishUser(id, "positions", func() any { return map[string]any{"positions": h.positions(u)} })
+		}
+	}
+}
+
+func (h *Hub) onReport(r events.ExecutionReport) {
+	u := h.user(r.Account)
+	if err := u.acct.Apply(r); err != nil {
+		h.log.Warn("stream: report does not apply; balances may lag", "exec_id", r.ExecID, "err", err)
+	}
+	u.execs = append(u.execs, r)
+	if len(u.execs) > keepExecutions {
+		u.execs = u.execs[len(u.execs)-keepExecutions:]
+	}
+	h.publishUser(r.Account, "executions", func() any { return reportData(r) })
+	if r.Seq == 0 {
+		return
+	}
+	v := u.orders[r.OrderID]
+	if v != nil && r.Seq <= v.Seq {
+		return
+	}
+	nv := viewOf(r, v)
+	u.orders[r.OrderID] = &nv
+	if r.Status.Terminal() {
+		u.closed = append(u.closed, r.OrderID)
+		if len(u.closed) > keepClosed {
+			delete(u.orders, u.closed[0])
+			u.closed = u.closed[1:]
+		}
+	}
+	h.publishUser(r.Account, "orders", func() any { return nv })
+	if r.ExecType == order.ExecTrade || r.ExecType == order.ExecNew || r.Status.Terminal() || r.ExecType == order.ExecReplaced {
+		h.publishUser(r.Account, "balances", func() any { return map[string]any{"balances": balancesData(u.acct)} })
+	}
+	if r.ExecType == order.ExecTrade {
+		h.publishUser(r.Account, "positions", func() any { return map[string]any{"positions": h.positions(u)} })
+	}
+}
+
+// publish sends an update on key to every subscriber, each with its own sequence number.
+func (h *Hub) publish(key subKey, data func(*subState) any) {
+	for c := range h.conns {
+		if s, ok := c.subs[key]; ok {
+			s.seq++
+			h.send(c, frame{Type: "update", Channel: key.channel, Symbol: string(key.symbol), Seq: s.seq, Data: data(s)})
+		}
+	}
+}
+
+func (h *Hub) publishUser(id order.AccountID, channel string, data func() any) {
+	key := subKey{channel: channel}
+	var payload any
+	for c := range h.conns {
+		if c.account != id {
+			continue
+		}
+		if s, ok := c.subs[key]; ok {
+			if payload == nil {
+				payload = data()
+			}
+			s.seq++
+			h.send(c, frame{Type: "update", Channel: channel, Seq: s.seq, Data: payload})
+		}
+	}
+}
+
+type frame struct {
+	Type    string `json:"type"`
+	Channel string `json:"channel,omitempty"`
+	Symbol  string `json:"symbol,omitempty"`
+	Seq     uint64 `json:"seq,omitempty"`
+	ID      string `json:"id,omitempty"`
+	Code    string `json:"code,omitempty"`
+	Msg     string `json:"msg,omitempty"`
+	Time    string `json:"time,omitempty"`
+	Data    any    `json:"data,omitempty"`
+}
+
+// send queues a frame without blocking; a full queue means a slow consumer, which is cut off.
+func (h *Hub) send(c *conn, f frame) {
+	if c.dead {
+		return
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		h.log.Error("stream: encode frame", "err", err)
+		return
+	}
+	select {
+	case c.send <- b:
+	default:
+		c.dead = true
+		h.dropped++
+		c.kill("SLOW_CONSUMER")
+	}
+}
+
+func (h *Hub) onOp(c *conn, op clientOp) {
+	if c.dead {
+		return
+	}
+	fail := func(code, text string) { h.send(c, frame{Type: "error", Code: code, Msg: text, ID: op.ID}) }
+	switch op.Op {
+	case "ping":
+		h.send(c, frame{Type: "pong", ID: op.ID})
+		return
+	case "subscribe", "unsubscribe":
+	default:
+		fail("BAD_MESSAGE", `op must be "subscribe", "unsubscribe" or "ping"`)
+		return
+	}
+	key, depth, code, text := h.parseSub(c, op)
+	if code != "" {
+		fail(code, text)
+		return
+	}
+	if op.Op == "unsubscribe" {
+		delete(c.subs, key)
+		h.send(c, frame{Type: "unsubscribed", Channel: key.channel, Symbol: string(key.symbol), ID: op.ID})
+		return
+	}
+	if _, dup := c.subs[key]; !dup && len(c.subs) >= maxSubs {
+		fail("TOO_MANY_SUBSCRIPTIONS", "at most 50 subscriptions per connection")
+		return
+	}
+	s := &subState{seq: 1, depth: depth}
+	c.subs[key] = s
+	h.send(c, frame{Type: "subscribed", Channel: key.channel, Symbol: string(key.symbol), ID: op.ID})
+	h.send(c, frame{Type: "snapshot", Channel: key.channel, Symbol: string(key.symbol), Seq: 1, Data: h.snapshot(c, key, depth)})
+}
+
+func (h *Hub) parseSub(c *conn, op clientOp) (subKey, int, string, string) {
+	switch op.Channel {
+	case "orders", "executions", "positions", "balances":
+		if c.account == "" {
+			return subKey{}, 0, "UNAUTHENTICATED", "user channels need a token from POST /api/ws-token"
+		}
+		return subKey{channel: op.Channel}, 0, "", ""
+	}
+	sym, err := instrument.ParseSymbol(op.Symbol)
+	if err != nil {
+		return subKey{}, 0, "INVALID_SYMBOL", "market channels need a symbol such as BTC-USD"
+	}
+	if _, ok := h.cfg.Catalog.Lookup(sym); !ok {
+		return subKey{}, 0, "UNKNOWN_SYMBOL", "symbol " + string(sym) + " is not traded here"
+	}
+	switch {
+	case op.Channel == "ticker" || op.Channel == "trades":
+		return subKey{op.Channel, sym}, 0, "", ""
+	case op.Channel == "book":
+		depth := op.Depth
+		if depth <= 0 || depth > 20 {
+			depth = 5
+		}
+		return subKey{"book", sym}, depth, "", ""
+	case len(op.Channel) > 8 && op.Channel[:8] == "candles:":
+		if _, ok := Intervals[op.Channel[8:]]; !ok {
+			return subKey{}, 0, "UNKNOWN_INTERVAL", "candle intervals are 1m, 5m, 15m, 1h, 4h, 1d"
+		}
+		return subKey{op.Channel, sym}, 0, "", ""
+	}
+	return subKey{}, 0, "UNKNOWN_CHANNEL", "unknown channel " + op.Channel
+}
+
+func (h *Hub) snapshot(c *conn, key subKey, depth int) any {
+	switch key.channel {
+	case "orders", "executions", "positions", "balances":
+		u := h.user(c.account)
+		switch key.channel {
+		case "orders":
+			views := make([]orderView, 0, len(u.orders))
+			for _, v := range u.orders {
+				views = append(views, *v)
+			}
+			sort.Slice(views, func(i, j int) bool { return views[i].CreatedAt > views[j].CreatedAt })
+			return map[string]any{"orders": views}
+		case "executions":
+			out := make([]reportJSON, 0, len(u.execs))
+			for i := len(u.execs) - 1; i >= 0; i-- {
+				out = append(out, reportData(u.execs[i]))
+			}
+			return map[string]any{"executions": out}
+		case "positions":
+			return map[string]any{"positions": h.positions(u)}
+		default:
+			return map[string]any{"balances": balancesData(u.acct)}
+		}
+	}
+	st := h.sym(key.symbol)
+	switch {
+	case key.channel == "ticker":
+		return tickerData(st.ticker(key.symbol))
+	case key.channel == "book":
+		return bookData(st.last, depth)
+	case key.channel == "trades":
+		ts := make([]tradeJSON, 0, len(st.trades))
+		for _, t := range st.trades {
+			ts = append(ts, tradeData(t))
+		}
+		return map[string]any{"symbol": key.symbol, "trades": ts}
+	default:
+		iv := key.channel[8:]
+		cs := make([]candleJSON, 0, len(st.candles[iv]))
+		for _, c := range st.candles[iv] {
+			cs = append(cs, candleData(c))
+		}
+		return map[string]any{"symbol": key.symbol, "interval": iv, "candles": cs}
+	}
+}
+
+func (h *Hub) positions(u *userState) []positionJSON {
+	var out []positionJSON
+	for _, in := range h.cfg.Catalog.All() {
+		p := u.acct.Position(in.Symbol)
+		if p.Qty.IsZero() && p.Realized.IsZero() {
+			continue
+		}
+		pj := positionJSON{Symbol: string(in.Symbol), Quantity: p.Qty.String(), AvgEntryPrice: p.AvgEntry.String(), RealizedPnl: p.Realized.String()}
+		if st := h.market[in.Symbol]; st != nil && st.last != nil && !st.last.BestBid().IsZero() {
+			mark, _ := st.last.BestBid().Add(st.last.BestAsk()).Div(money.FromInt(2), 8)
+			pj.MarkPrice = mark.String()
+			pj.UnrealizedPnl = mark.Sub(p.AvgEntry).Mul(p.Qty).Round(8).String()
+		}
+		out = append(out, pj)
+	}
+	return out
+}
+
+func heartbeat(now time.Time) []byte {
+	b, _ := json.Marshal(frame{Type: "heartbeat", Time: now.UTC().Format(time.RFC3339Nano)})
+	return b
+}
