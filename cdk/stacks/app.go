@@ -99,8 +99,10 @@ func Build(app awscdk.App, cfg Config) (e *Estate, err error) {
 	for _, s := range e.Stacks() {
 		awscdk.Tags_Of(s).Add(jsii.String("project"), jsii.String("crypto-oms"), nil)
 		awscdk.Tags_Of(s).Add(jsii.String("environment"), jsii.String(cfg.Profile), nil)
+		// Per stack, not per app, so one app can hold several profiles (the tests build dev and prod
+		// together and synthesize once).
+		awscdk.Aspects_Of(s).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	}
-	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	return e, nil
 }
 

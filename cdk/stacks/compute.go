@@ -12,11 +12,12 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/crypto-oms/crypto-oms/cdk/k8s"
 	"github.com/crypto-oms/crypto-oms/hotpath/estate"
 )
 
-// Namespace is the Kubernetes namespace of the hot-path workloads.
-const Namespace = "crypto-oms"
+// Namespace is the Kubernetes namespace of the hot-path workloads (pod identity associations name it).
+const Namespace = k8s.Namespace
 
 // LBControllerServiceAccount is the service account of the AWS Load Balancer Controller, which binds
 // the gateway pods to the ALB target group this app creates (TargetGroupBinding).
@@ -134,11 +135,14 @@ func NewCompute(scope constructs.Construct, id string, props *awscdk.StackProps,
 			role.AddToPolicy(st)
 		}
 		if acc.Redis {
-			d.RedisAuth.GrantRead(role, nil)
+			secretRead(role, d.RedisAuth.SecretArn(), d.SecretsKey.KeyArn())
 		}
 		if acc.APIKeys {
-			c.APIKeys.GrantRead(role, nil)
+			secretRead(role, c.APIKeys.SecretArn(), d.SecretsKey.KeyArn())
 		}
+		suppress(role, map[string]string{
+			"AwsSolutions-IAM5": "Wildcards only in Kafka consumer-group names (" + strings.Join(acc.Groups, ", ") + ") and transactional ids (one per pod, prefix " + acc.TxnPrefix + "), all under this cluster's UUID; topics are named exactly.",
+		})
 		c.Roles[w] = role
 		awseksv2.NewCfnPodIdentityAssociation(stack, jsii.String("PodIdentity-"+w), &awseksv2.CfnPodIdentityAssociationProps{
 			ClusterName: c.Cluster.ClusterName(), Namespace: jsii.String(Namespace), ServiceAccount: jsii.String(w), RoleArn: role.RoleArn(),
@@ -193,4 +197,19 @@ func exportName(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// secretRead lets role read one secret, decrypting through Secrets Manager only. It is written into the
+// role's policy, not granted on the secret and key, so the stack owning them gains no reference back to
+// the role's stack (which would be a cycle).
+func secretRead(role awsiam.Role, secretArn, keyArn *string) {
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions: jsii.Strings("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"), Resources: &[]*string{secretArn},
+	}))
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions: jsii.Strings("kms:Decrypt"), Resources: &[]*string{keyArn},
+		Conditions: &map[string]any{"StringEquals": map[string]any{
+			"kms:ViaService": awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("secretsmanager."), awscdk.Aws_REGION(), jsii.String(".amazonaws.com")}),
+		}},
+	}))
 }

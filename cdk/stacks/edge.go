@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awswafv2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -63,6 +64,7 @@ type Edge struct {
 	TargetGroups  map[string]elbv2.ApplicationTargetGroup // by routes.json target name
 	RuleIDs       map[string]string                       // route name -> construct id of its listener rule
 	AlarmTopic    awssns.Topic
+	FailureQueue  awssqs.Queue
 	GatewayTarget elbv2.ApplicationTargetGroup
 }
 
@@ -111,7 +113,7 @@ func NewEdge(scope constructs.Construct, id string, props *awscdk.StackProps, in
 			}
 		}
 		if acc.Docdb {
-			d.Docdb.Secret().GrantRead(role, nil)
+			secretRead(role, d.Docdb.Secret().SecretArn(), d.SecretsKey.KeyArn())
 		}
 		f := awslambda.NewFunction(stack, jsii.String("Fn-"+fn), &awslambda.FunctionProps{
 			FunctionName:                 jsii.String(name + "-" + fn),
@@ -134,26 +136,34 @@ func NewEdge(scope constructs.Construct, id string, props *awscdk.StackProps, in
 		})
 		e.Functions[fn] = f
 		suppress(role, map[string]string{
+			"AwsSolutions-IAM4": "Only on the two MSK consumers: CDK's ManagedKafkaEventSource attaches AWSLambdaMSKExecutionRole, the AWS-maintained set the MSK poller needs (DescribeClusterV2, GetBootstrapBrokers, ENIs); data-plane access is scoped to named topics and groups above.",
 			"AwsSolutions-IAM5": "Wildcards are limited to ENI management (no resource-level permissions in EC2 for these actions), the log group's own streams, consumer groups named after the function, and what CDK grants for KMS/X-Ray.",
 		})
 	}
 	// --- MSK event source mappings, from routes.json consumers ---
+	// Batches that keep failing go to an encrypted SQS queue. A Kafka-topic destination would need
+	// provisioned pollers, and CloudFormation's schema rejects "kafka://dlq" (shorter than 12 chars).
+	edgeKey := awskms.NewKey(stack, jsii.String("EdgeKey"), &awskms.KeyProps{
+		Description: jsii.String("crypto-oms " + name + " alarm topic and event-source failure queue"), EnableKeyRotation: jsii.Bool(true),
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	e.FailureQueue = awssqs.NewQueue(stack, jsii.String("EsmFailures"), &awssqs.QueueProps{
+		Encryption: awssqs.QueueEncryption_KMS, EncryptionMasterKey: edgeKey, EnforceSSL: jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+	})
+	suppress(e.FailureQueue, map[string]string{
+		"AwsSolutions-SQS3": "This queue is itself the on-failure destination of the event source mappings; it holds failure records for replay and needs no DLQ of its own.",
+	})
 	for _, c := range in.Routes.Consumers {
-		topic := p.MSK.Topics[c.Topic]
 		src := awslambdaeventsources.NewManagedKafkaEventSource(&awslambdaeventsources.ManagedKafkaEventSourceProps{
 			ClusterArn:        d.MskCluster.AttrArn(),
 			Topic:             jsii.String(c.Topic),
 			BatchSize:         jsii.Number(float64(c.BatchSize)),
 			MaxBatchingWindow: awscdk.Duration_Seconds(jsii.Number(float64(c.MaxBatchingWindowSeconds))),
 			StartingPosition:  awslambda.StartingPosition(c.StartingPosition),
-			ConsumerGroupId:   jsii.String(c.Function),
-			// A Kafka on-failure destination needs provisioned pollers; more pollers than partitions
-			// would sit idle.
-			ProvisionedPollerConfig: &awslambdaeventsources.ProvisionedPollerConfig{
-				MinimumPollers: jsii.Number(1), MaximumPollers: jsii.Number(float64(max(1, topic.Partitions))),
-			},
-			OnFailure:     awslambdaeventsources.NewKafkaDlq(jsii.String(in.Routes.DeadLetterTopic)),
-			RetryAttempts: jsii.Number(3),
+			// Named after the function so its IAM policy can name the group.
+			ConsumerGroupId: jsii.String(c.Function),
+			OnFailure:       awslambdaeventsources.NewSqsDlq(e.FailureQueue),
 		})
 		e.Functions[c.Function].AddEventSource(src)
 	}
@@ -294,16 +304,13 @@ func NewEdge(scope constructs.Construct, id string, props *awscdk.StackProps, in
 	})
 
 	// --- Alarms ---
-	alarmKey := awskms.NewKey(stack, jsii.String("AlarmsKey"), &awskms.KeyProps{
-		Description: jsii.String("crypto-oms alarm topic"), EnableKeyRotation: jsii.Bool(true), RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
-	})
 	// CloudWatch publishes alarm notifications to the encrypted topic with this key.
-	alarmKey.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+	edgeKey.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
 		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey*"), Resources: jsii.Strings("*"),
 	}), nil)
 	e.AlarmTopic = awssns.NewTopic(stack, jsii.String("Alarms"), &awssns.TopicProps{
-		DisplayName: jsii.String("crypto-oms " + name + " alarms"), MasterKey: alarmKey, EnforceSSL: jsii.Bool(true),
+		DisplayName: jsii.String("crypto-oms " + name + " alarms"), MasterKey: edgeKey, EnforceSSL: jsii.Bool(true),
 	})
 	action := awscloudwatchactions.NewSnsAction(e.AlarmTopic)
 	five := awscdk.Duration_Minutes(jsii.Number(5))
@@ -355,6 +362,9 @@ func NewEdge(scope constructs.Construct, id string, props *awscdk.StackProps, in
 	alarm("DlqDepth", "records written to the dead-letter topic", awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
 		Expression: jsii.String(strings.Join(terms, " + ")), UsingMetrics: &dlq, Period: five, Label: jsii.String("dlq records/s"),
 	}), float64(p.Alarms.DLQMessages), 1)
+	alarm("EsmFailureRecords", "event-source batches that failed into the failure queue",
+		e.FailureQueue.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")}),
+		float64(p.Alarms.DLQMessages), 1)
 	for _, fn := range estate.Functions {
 		alarm("Errors-"+fn, fn+" Lambda errors", e.Functions[fn].MetricErrors(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Sum")}),
 			float64(p.Alarms.LambdaErrors), 1)

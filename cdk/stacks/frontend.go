@@ -79,12 +79,11 @@ func NewFrontend(scope constructs.Construct, id string, props *awscdk.StackProps
 			{HttpStatus: jsii.Number(403), ResponseHttpStatus: jsii.Number(200), ResponsePagePath: jsii.String("/index.html")},
 			{HttpStatus: jsii.Number(404), ResponseHttpStatus: jsii.Number(200), ResponsePagePath: jsii.String("/index.html")},
 		},
-		PriceClass:             awscloudfront.PriceClass(p.Frontend.PriceClass),
-		MinimumProtocolVersion: awscloudfront.SecurityPolicyProtocol_TLS_V1_2_2021,
-		EnableLogging:          jsii.Bool(true),
-		LogBucket:              logs,
-		LogFilePrefix:          jsii.String("cloudfront/"),
-		HttpVersion:            awscloudfront.HttpVersion_HTTP2_AND_3,
+		PriceClass:    priceClass(p.Frontend.PriceClass),
+		EnableLogging: jsii.Bool(true),
+		LogBucket:     logs,
+		LogFilePrefix: jsii.String("cloudfront/"),
+		HttpVersion:   awscloudfront.HttpVersion_HTTP2_AND_3,
 	}
 	// A CloudFront web ACL must live in us-east-1; attach one when the estate is there.
 	if p.Region == "us-east-1" {
@@ -108,9 +107,13 @@ func NewFrontend(scope constructs.Construct, id string, props *awscdk.StackProps
 		dp.WebAclId = acl.AttrArn()
 	}
 	f.Distribution = awscloudfront.NewDistribution(stack, jsii.String("Distribution"), dp)
+	// The first deploy cannot name the distribution in the S3 key's policy (key, bucket and distribution
+	// would form a cycle), so CDK scopes it to this account's distributions; docs/deploy.md narrows it.
+	awscdk.Annotations_Of(stack).AcknowledgeWarning(jsii.String("@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac"),
+		jsii.String("scoped to this account's distributions; narrowed after the first deploy (docs/deploy.md)"))
 	suppress(f.Distribution, map[string]string{
 		"AwsSolutions-CFR1": "No geo restriction: traders are global; access control is API-key/HMAC at the gateway.",
-		"AwsSolutions-CFR4": "The distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; with a custom domain the TLSv1.2_2021 policy set here applies.",
+		"AwsSolutions-CFR4": "The distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; a custom domain with TLSv1.2_2021 is a follow-up once the dashboard has its own name.",
 		"AwsSolutions-CFR2": "A CLOUDFRONT-scope web ACL is attached when the estate is in us-east-1 (both shipped profiles are).",
 	})
 	suppressCDKHelpers(stack)
@@ -125,4 +128,17 @@ func NewFrontend(scope constructs.Construct, id string, props *awscdk.StackProps
 		Value: f.Distribution.DistributionId(), Description: jsii.String("Invalidate after an upload"),
 	})
 	return f
+}
+
+// priceClass maps the CloudFront price class name in sizing.json ("PriceClass_100") to CDK's enum,
+// whose Go members are named differently ("PRICE_CLASS_100").
+func priceClass(name string) awscloudfront.PriceClass {
+	switch name {
+	case "PriceClass_100":
+		return awscloudfront.PriceClass_PRICE_CLASS_100
+	case "PriceClass_200":
+		return awscloudfront.PriceClass_PRICE_CLASS_200
+	default:
+		return awscloudfront.PriceClass_PRICE_CLASS_ALL
+	}
 }

@@ -64,7 +64,6 @@ type msg struct {
 	unreg  *conn
 	op     *clientOp
 	c      *conn
-	done   chan struct{}
 }
 
 // Hub is the fan-out. Create with New, run with Run, feed with OnTick/OnReport.
@@ -113,20 +112,7 @@ func (h *Hub) Run(done <-chan struct{}) {
 			return
 		case m := <-h.in:
 			h.handle(m)
-			if m.done != nil {
-				close(m.done)
-			}
 		}
-	}
-}
-
-// sync waits until every message sent before it was handled (tests).
-func (h *Hub) sync() {
-	d := make(chan struct{})
-	h.post(msg{done: d})
-	select {
-	case <-d:
-	case <-h.quit:
 	}
 }
 
