@@ -34,6 +34,7 @@ func run(ctx context.Context, args []string) error {
 	httpAddr := fs.String("http", env("OMS_HTTP_ADDR", "127.0.0.1:8080"), "HTTP listen address (env OMS_HTTP_ADDR)")
 	kafkaAddr := fs.String("kafka", env("OMS_KAFKA_ADDR", "127.0.0.1:9092"), "embedded Kafka listen address (env OMS_KAFKA_ADDR)")
 	dataDir := fs.String("data", env("OMS_DATA_DIR", ".data"), "data directory (env OMS_DATA_DIR)")
+	static := fs.String("static", env("OMS_STATIC_DIR", "frontend/dist"), "built dashboard to serve at / (env OMS_STATIC_DIR); skipped when missing")
 	noProcessor := fs.Bool("no-processor", false, "do not run the processor in this process")
 	logLevel := fs.String("log-level", env("OMS_LOG_LEVEL", "info"), "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -46,13 +47,18 @@ func run(ctx context.Context, args []string) error {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sys, err := local.Start(ctx, local.Config{HTTPAddr: *httpAddr, KafkaAddr: *kafkaAddr, DataDir: *dataDir, Dev: *dev, NoProcessor: *noProcessor, FeedSeed: 1, Logger: log})
+	if st, err := os.Stat(*static); err != nil || !st.IsDir() {
+		log.Warn("dashboard not built; run `make frontend` to serve it at /", "dir", *static)
+		*static = ""
+	}
+	sys, err := local.Start(ctx, local.Config{StaticDir: *static, HTTPAddr: *httpAddr, KafkaAddr: *kafkaAddr, DataDir: *dataDir, Dev: *dev, NoProcessor: *noProcessor, FeedSeed: 1, Logger: log})
 	if err != nil {
 		return err
 	}
 	defer sys.Stop()
 	fmt.Printf(`crypto-oms is up
-  HTTP        http://%[1]s   (health: http://%[1]s/health)
+  Dashboard   http://%[1]s/   (WebSocket ws://%[1]s/ws)
+  HTTP API    http://%[1]s/api   (health: http://%[1]s/health)
   Kafka       %[2]v   (topics: orders, executions, prices, control, dlq)
   Redis       %[3]s (%[4]s)
   Store       %[10]s (FerretDB, %[11]s backend)

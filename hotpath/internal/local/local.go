@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,6 +52,7 @@ type Config struct {
 	NoStore     bool // run without the read-model store (tests of the order path alone)
 	Ephemeral   bool // no Redis persistence and an unsynced store: tests
 	FeedSeed    uint64
+	StaticDir   string // the built dashboard (frontend/dist), served at /; empty: none
 	Logger      *slog.Logger
 }
 
@@ -250,6 +252,9 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 		s.goRun("lambda-edges", func() error { return lam.Run(runCtx) })
 	}
 	mux.Handle("GET /ws", hub.Handler(stream.ServerConfig{Secret: streamSecret, DevAccount: devAccount}))
+	if cfg.StaticDir != "" {
+		mux.Handle("GET /", spa(cfg.StaticDir))
+	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return nil, fmt.Errorf("start: listen %s: %w", cfg.HTTPAddr, err)
@@ -332,4 +337,22 @@ func demoKey(dir string) (auth.Key, error) {
 		return auth.Key{}, fmt.Errorf("demo key: %w", err)
 	}
 	return auth.Key{ID: stored.ID, Secret: []byte(stored.Secret), Account: DemoAccount, Scopes: []auth.Scope{auth.ScopeTrade, auth.ScopeRead}}, nil
+}
+
+// spa serves the dashboard's files and answers index.html for client-side routes (paths without an
+// extension that are not files).
+func spa(dir string) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := filepath.Join(dir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			files.ServeHTTP(w, r)
+			return
+		}
+		if r.URL.Path == "/" || (filepath.Ext(r.URL.Path) == "" && !strings.HasPrefix(r.URL.Path, "/api/")) {
+			http.ServeFile(w, r, filepath.Join(dir, "index.html"))
+			return
+		}
+		http.NotFound(w, r)
+	})
 }
