@@ -54,6 +54,7 @@ type options struct {
 	target      string
 	brokers     string
 	skipCeiling bool
+	dashboards  int
 }
 
 // Result is what one run measured; it is written as JSON and markdown.
@@ -64,6 +65,7 @@ type Result struct {
 	Pipeline Phase     `json:"pipelineClosedLoop"`
 	Batch    Phase     `json:"pipelineBatch"`
 	OpenLoop Phase     `json:"openLoop"`
+	OpenWS   Phase     `json:"openLoopWithDashboards"`
 	Ceiling  Ceiling   `json:"ceiling"`
 	Core     Core      `json:"processorCore"`
 }
@@ -83,6 +85,8 @@ type Phase struct {
 	TargetRate    int     `json:"targetRate,omitempty"`
 	Workers       int     `json:"workers,omitempty"`
 	OrdersPerCall int     `json:"ordersPerCall"`
+	// DashboardFrames counts the frames the connected dashboards received during the phase.
+	DashboardFrames int64 `json:"dashboardFrames,omitempty"`
 }
 
 // Pcts are latency percentiles in milliseconds.
@@ -117,6 +121,7 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.target, "target", "", "base URL of a running system (default: start one in-process)")
 	fs.StringVar(&o.brokers, "brokers", "", "its Kafka brokers, to read executions (with -target)")
 	fs.BoolVar(&o.skipCeiling, "skip-ceiling", false, "skip the ceiling measurements")
+	fs.IntVar(&o.dashboards, "dashboards", 100, "WebSocket dashboards connected during the last open-loop phase (0: skip it)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -157,6 +162,19 @@ func run(ctx context.Context, args []string) error {
 	fmt.Printf("open loop at %d orders/s, %s...\n", o.rate, o.duration)
 	res.OpenLoop = openLoop(ctx, base, o, lat)
 	printPhase(res.OpenLoop)
+	if o.dashboards > 0 {
+		fmt.Printf("open loop at %d orders/s with %d dashboards connected, %s...\n", o.rate, o.dashboards, o.duration)
+		dash, err := openDashboards(ctx, base, o.dashboards)
+		if err != nil {
+			return fmt.Errorf("dashboards: %w", err)
+		}
+		res.OpenWS = openLoop(ctx, base, o, lat)
+		res.OpenWS.Mode = fmt.Sprintf("open+%dws", o.dashboards)
+		res.OpenWS.DashboardFrames = dash.frames.Load()
+		dash.close()
+		printPhase(res.OpenWS)
+		fmt.Printf("  dashboards received %d frames\n", res.OpenWS.DashboardFrames)
+	}
 
 	if !o.skipCeiling {
 		fmt.Println("ceiling: bare net/http decoding the same body...")
@@ -541,7 +559,10 @@ func write(dir string, r Result) error {
 	var md strings.Builder
 	fmt.Fprintf(&md, "# omsbench %s\n\n%d CPUs, %s. Load generator, system and broker share the machine.\n\n", r.When.Format(time.RFC3339), r.CPUs, r.Go)
 	fmt.Fprintf(&md, "| phase | accepted/s | pipeline orders/s | ack p50 | ack p99 | ack p99.9 | ack max | report p50 | report p99 | report p99.9 | report max |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
-	for _, p := range []Phase{r.Pipeline, r.Batch, r.OpenLoop} {
+	for _, p := range []Phase{r.Pipeline, r.Batch, r.OpenLoop, r.OpenWS} {
+		if p.Mode == "" {
+			continue
+		}
 		fmt.Fprintf(&md, "| %s (x%d) | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", p.Mode, p.OrdersPerCall, p.OrdersPerSec, p.PipelinePerS,
 			p.Ack.P50, p.Ack.P99, p.Ack.P999, p.Ack.Max, p.Report.P50, p.Report.P99, p.Report.P999, p.Report.Max)
 	}
