@@ -34,19 +34,22 @@ type Sizing struct {
 
 // Profile is one environment's sizing (dev, prod).
 type Profile struct {
-	Region     string                `json:"region"`
-	Network    Network               `json:"network"`
-	EKS        EKS                   `json:"eks"`
-	Workloads  map[string]Workload   `json:"workloads"`
-	MSK        MSK                   `json:"msk"`
-	Redis      Redis                 `json:"redis"`
-	DocumentDB DocumentDB            `json:"documentdb"`
-	Lambdas    map[string]LambdaSize `json:"lambdas"`
-	ALB        ALB                   `json:"alb"`
-	WAF        WAF                   `json:"waf"`
-	Logs       Logs                  `json:"logs"`
-	Alarms     Alarms                `json:"alarms"`
-	Frontend   Frontend              `json:"frontend"`
+	Region string `json:"region"`
+	// DeletionProtection turns on deletion protection where AWS offers it (DocumentDB, ALB) and keeps
+	// stateful resources on stack deletion.
+	DeletionProtection bool                  `json:"deletionProtection"`
+	Network            Network               `json:"network"`
+	EKS                EKS                   `json:"eks"`
+	Workloads          map[string]Workload   `json:"workloads"`
+	MSK                MSK                   `json:"msk"`
+	Redis              Redis                 `json:"redis"`
+	DocumentDB         DocumentDB            `json:"documentdb"`
+	Lambdas            map[string]LambdaSize `json:"lambdas"`
+	ALB                ALB                   `json:"alb"`
+	WAF                WAF                   `json:"waf"`
+	Logs               Logs                  `json:"logs"`
+	Alarms             Alarms                `json:"alarms"`
+	Frontend           Frontend              `json:"frontend"`
 }
 
 // Network sizes the VPC.

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -121,9 +122,21 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.target, "target", "", "base URL of a running system (default: start one in-process)")
 	fs.StringVar(&o.brokers, "brokers", "", "its Kafka brokers, to read executions (with -target)")
 	fs.BoolVar(&o.skipCeiling, "skip-ceiling", false, "skip the ceiling measurements")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (system included when in-process)")
 	fs.IntVar(&o.dashboards, "dashboards", 100, "WebSocket dashboards connected during the last open-loop phase (0: skip it)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	res := Result{When: time.Now().UTC(), CPUs: runtime.NumCPU(), Go: runtime.Version()}
 
