@@ -8,6 +8,7 @@ LAMBDAS   := projector order-query market-ingest market-query admin
 
 ## run: the whole system in one process on embedded defaults (Kafka, Redis, store, all services).
 run: deps
+	@if [ -f frontend/package.json ] && [ ! -f frontend/dist/index.html ]; then $(MAKE) frontend; fi
 	OMS_DATA_DIR=$${OMS_DATA_DIR:-$(DATA_DIR)} $(GO) run ./hotpath/cmd/omsd -dev
 
 ## test: every test, installing and starting what it needs.

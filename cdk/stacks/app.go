@@ -95,7 +95,7 @@ func Build(app awscdk.App, cfg Config) (e *Estate, err error) {
 	e.Edge = NewEdge(app, prefix+"Edge", props("Lambdas, ALB, WAF, alarms"), EdgeInput{
 		Profile: prof, Routes: routes, Assets: assets, Network: e.Network, Data: e.Data, Compute: e.Compute,
 	})
-	e.Frontend = NewFrontend(app, prefix+"Frontend", props("dashboard bucket and CloudFront"), prof, e.Network)
+	e.Frontend = NewFrontend(app, prefix+"Frontend", props("dashboard bucket and CloudFront"), prof)
 	for _, s := range e.Stacks() {
 		awscdk.Tags_Of(s).Add(jsii.String("project"), jsii.String("crypto-oms"), nil)
 		awscdk.Tags_Of(s).Add(jsii.String("environment"), jsii.String(cfg.Profile), nil)

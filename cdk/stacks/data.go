@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -97,14 +98,18 @@ func NewData(scope constructs.Construct, id string, props *awscdk.StackProps, p 
 	})
 	for _, t := range estate.TopicNames {
 		ts := p.MSK.Topics[t]
-		// Topic configs are Java properties, base64-encoded, as the MSK topic API takes them.
-		cfg := fmt.Sprintf("min.insync.replicas=%d\nretention.ms=%d\n", p.MSK.MinInsyncReplicas, int64(p.MSK.RetentionHours)*3600*1000)
+		// The MSK topic API takes the topic configs as base64 of a JSON object of string values (the
+		// shape DescribeTopic returns them in).
+		cfg, _ := json.Marshal(map[string]string{
+			"min.insync.replicas": fmt.Sprint(p.MSK.MinInsyncReplicas),
+			"retention.ms":        fmt.Sprint(int64(p.MSK.RetentionHours) * 3600 * 1000),
+		})
 		d.Topics[t] = awsmsk.NewCfnTopic(stack, jsii.String("Topic-"+t), &awsmsk.CfnTopicProps{
 			ClusterArn:        d.MskCluster.AttrArn(),
 			TopicName:         jsii.String(t),
 			PartitionCount:    jsii.Number(float64(ts.Partitions)),
 			ReplicationFactor: jsii.Number(float64(ts.ReplicationFactor)),
-			Configs:           jsii.String(base64.StdEncoding.EncodeToString([]byte(cfg))),
+			Configs:           jsii.String(base64.StdEncoding.EncodeToString(cfg)),
 		})
 	}
 	// AWS::MSK::Cluster exposes no bootstrap string; read it once at deploy time so Lambdas and the
@@ -205,7 +210,7 @@ func NewData(scope constructs.Construct, id string, props *awscdk.StackProps, p 
 		ExportAuditLogsToCloudWatch:    jsii.Bool(true),
 		ExportProfilerLogsToCloudWatch: jsii.Bool(true),
 		CloudWatchLogsRetention:        retention(p.Logs.RetentionDays),
-		DeletionProtection:             jsii.Bool(p.DocumentDB.Instances > 1),
+		DeletionProtection:             jsii.Bool(p.DeletionProtection),
 		RemovalPolicy:                  awscdk.RemovalPolicy_SNAPSHOT,
 	})
 	suppress(d.Docdb, map[string]string{

@@ -187,7 +187,7 @@ func NewEdge(scope constructs.Construct, id string, props *awscdk.StackProps, in
 		SecurityGroup:           n.AlbSG,
 		IdleTimeout:             awscdk.Duration_Seconds(jsii.Number(float64(p.ALB.IdleTimeoutSeconds))),
 		DropInvalidHeaderFields: jsii.Bool(true),
-		DeletionProtection:      jsii.Bool(p.DocumentDB.Instances > 1),
+		DeletionProtection:      jsii.Bool(p.DeletionProtection),
 	})
 	e.ALB.LogAccessLogs(logBucket, jsii.String("alb"))
 	e.HTTPS = e.ALB.AddListener(jsii.String("Https"), &elbv2.BaseApplicationListenerProps{

@@ -24,7 +24,7 @@ type Frontend struct {
 // NewFrontend builds the private, KMS-encrypted dashboard bucket, readable only by CloudFront through
 // origin access control, and a distribution whose /api/* and /ws behaviours go to the ALB by its
 // certificate's domain name (so the TLS handshake to the origin validates), uncached.
-func NewFrontend(scope constructs.Construct, id string, props *awscdk.StackProps, p estate.Profile, _ *Network) *Frontend {
+func NewFrontend(scope constructs.Construct, id string, props *awscdk.StackProps, p estate.Profile) *Frontend {
 	stack := awscdk.NewStack(scope, jsii.String(id), props)
 	f := &Frontend{Stack: stack}
 	s3Key := key(stack, "S3Key", "s3", "dashboard bucket")

@@ -135,12 +135,12 @@ func (a *Account) settle(o *order.Order, r events.ExecutionReport) {
 		quote.Total = quote.Total.Add(gross).Sub(r.Fee)
 		signed = signed.Neg()
 	}
-	p.apply(signed, r.LastPrice)
+	p.Apply(signed, r.LastPrice)
 }
 
-// apply adds a signed fill to the position: adding to it moves the average entry; reducing it realizes
+// Apply adds a signed fill (positive buys, negative sells) to the position: adding to it moves the average entry; reducing it realizes
 // P&L against the average entry; crossing zero opens the rest at the fill price.
-func (p *Position) apply(signed, price money.Decimal) {
+func (p *Position) Apply(signed, price money.Decimal) {
 	switch {
 	case p.Qty.IsZero() || p.Qty.Sign() == signed.Sign():
 		total := p.Qty.Add(signed)
