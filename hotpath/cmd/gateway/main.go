@@ -100,7 +100,11 @@ func run(ctx context.Context, args []string) error {
 	}
 	rdb := redis.NewClient(ropts)
 	defer rdb.Close()
-	prod, err := kafkabus.NewProducer(strings.Split(*brokers, ","), 3*time.Second)
+	kopts, err := kafkabus.AuthOptions(ctx, env("OMS_KAFKA_AUTH", kafkabus.AuthNone))
+	if err != nil {
+		return err
+	}
+	prod, err := kafkabus.NewProducer(strings.Split(*brokers, ","), 3*time.Second, kopts...)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/events"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/debugsrv"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/kafkabus"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/marketdata"
 )
@@ -34,6 +35,11 @@ func run(ctx context.Context, args []string) error {
 	}
 	brokers := fs.String("brokers", def, "comma-separated Kafka bootstrap brokers (env OMS_KAFKA_BROKERS)")
 	interval := fs.Duration("interval", 200*time.Millisecond, "tick interval")
+	debugAddrDef := os.Getenv("OMS_DEBUG_ADDR")
+	if debugAddrDef == "" {
+		debugAddrDef = ":9092"
+	}
+	debugAddr := fs.String("debug-addr", debugAddrDef, "metrics and pprof listen address (env OMS_DEBUG_ADDR)")
 	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "random seed of the simulated feed")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -41,7 +47,17 @@ func run(ctx context.Context, args []string) error {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("service", "marketdata")
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	prod, err := kafkabus.NewProducer(strings.Split(*brokers, ","), 3*time.Second)
+	kopts, err := kafkabus.AuthOptions(ctx, os.Getenv("OMS_KAFKA_AUTH"))
+	if err != nil {
+		return err
+	}
+	reg := debugsrv.NewRegistry()
+	go func() {
+		if err := debugsrv.Serve(ctx, *debugAddr, reg); err != nil {
+			log.Error("debug server", "err", err)
+		}
+	}()
+	prod, err := kafkabus.NewProducer(strings.Split(*brokers, ","), 3*time.Second, kopts...)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/debugsrv"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/kafkabus"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/processor"
 )
 
@@ -55,6 +56,10 @@ func run(ctx context.Context, args []string) error {
 		d := money.MustParse
 		funding = map[string]money.Decimal{"USD": d("1000000"), "BTC": d("10"), "ETH": d("100"), "SOL": d("1000")}
 	}
+	kopts, err := kafkabus.AuthOptions(ctx, env("OMS_KAFKA_AUTH", kafkabus.AuthNone))
+	if err != nil {
+		return err
+	}
 	log.Info("starting", "brokers", *brokers, "group", *group, "transactional_id", *txnID)
 	reg := debugsrv.NewRegistry()
 	go func() {
@@ -64,11 +69,12 @@ func run(ctx context.Context, args []string) error {
 	}()
 	return processor.Run(ctx, processor.RunConfig{
 		Brokers: strings.Split(*brokers, ","), Group: *group, TransactionalID: *txnID,
-		Catalog: instrument.Default(),
-		Fees:    account.Fees{Maker: money.MustParse("0.001"), Taker: money.MustParse("0.002")},
-		Limits:  account.DefaultLimits(),
-		Funding: funding,
-		Logger:  log,
-		Started: func(s *processor.Service) { s.RegisterMetrics(reg) },
+		Catalog:   instrument.Default(),
+		Fees:      account.Fees{Maker: money.MustParse("0.001"), Taker: money.MustParse("0.002")},
+		Limits:    account.DefaultLimits(),
+		Funding:   funding,
+		Logger:    log,
+		Started:   func(s *processor.Service) { s.RegisterMetrics(reg) },
+		KafkaOpts: kopts,
 	})
 }

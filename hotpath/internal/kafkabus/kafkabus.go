@@ -122,8 +122,8 @@ func (p *Producer) Close() { p.cl.Close() }
 // EnsureTopics creates missing topics with the given partition counts (replication 1 on a single local
 // broker, the cluster default otherwise) and fails if an existing topic has a different count where the
 // processor depends on it.
-func EnsureTopics(ctx context.Context, seeds []string, topics map[string]int32, replication int16) error {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...))
+func EnsureTopics(ctx context.Context, seeds []string, topics map[string]int32, replication int16, opts ...kgo.Opt) error {
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(seeds...)}, opts...)...)
 	if err != nil {
 		return fmt.Errorf("ensure topics: %w", err)
 	}
@@ -156,13 +156,13 @@ func EnsureTopics(ctx context.Context, seeds []string, topics map[string]int32, 
 // ReadPartition reads every committed record of one partition from the start up to the last stable
 // offset at call time, in order, calling fn for each data record. It is how the processor rebuilds an
 // account's state from its own reports.
-func ReadPartition(ctx context.Context, seeds []string, topic string, partition int32, fn func(*kgo.Record) error) error {
-	cl, err := kgo.NewClient(
+func ReadPartition(ctx context.Context, seeds []string, topic string, partition int32, fn func(*kgo.Record) error, opts ...kgo.Opt) error {
+	cl, err := kgo.NewClient(append([]kgo.Opt{
 		kgo.SeedBrokers(seeds...),
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: {partition: kgo.NewOffset().AtStart()}}),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.KeepControlRecords(),
-	)
+	}, opts...)...)
 	if err != nil {
 		return fmt.Errorf("read %s/%d: %w", topic, partition, err)
 	}
@@ -206,18 +206,18 @@ func ReadPartition(ctx context.Context, seeds []string, topic string, partition 
 
 // Tail consumes a topic (all partitions, no group) from the start or from near the end, calling fn for
 // each committed record until ctx ends. It is for state every instance needs whole: prices, control.
-func Tail(ctx context.Context, seeds []string, topic string, fromStart bool, fn func(*kgo.Record)) error {
+func Tail(ctx context.Context, seeds []string, topic string, fromStart bool, fn func(*kgo.Record), opts ...kgo.Opt) error {
 	start := kgo.NewOffset().AtEnd().Relative(-64)
 	if fromStart {
 		start = kgo.NewOffset().AtStart()
 	}
-	cl, err := kgo.NewClient(
+	cl, err := kgo.NewClient(append([]kgo.Opt{
 		kgo.SeedBrokers(seeds...),
 		kgo.ConsumeTopics(topic),
 		kgo.ConsumeResetOffset(start),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.FetchMaxWait(50*time.Millisecond),
-	)
+		kgo.FetchMaxWait(50 * time.Millisecond),
+	}, opts...)...)
 	if err != nil {
 		return fmt.Errorf("tail %s: %w", topic, err)
 	}

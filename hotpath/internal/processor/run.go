@@ -28,6 +28,7 @@ type RunConfig struct {
 	Limits          account.Limits
 	Funding         map[string]money.Decimal // balances of an account on first sight (dev/paper trading)
 	Logger          *slog.Logger
+	KafkaOpts       []kgo.Opt // TLS / SASL for every client
 	// Started, when set, receives the service once it runs (tests read its Stats).
 	Started func(*Service)
 }
@@ -42,7 +43,7 @@ func Run(ctx context.Context, cfg RunConfig) error {
 	policy := NewStaticPolicy(cfg.Limits)
 	cat := cfg.Catalog
 	svc, err := New(Config{
-		Brokers: cfg.Brokers, Group: cfg.Group, TransactionalID: cfg.TransactionalID, Logger: cfg.Logger,
+		Brokers: cfg.Brokers, Group: cfg.Group, TransactionalID: cfg.TransactionalID, Logger: cfg.Logger, KafkaOpts: cfg.KafkaOpts,
 		Changed: books.Changed,
 		Engine: EngineConfig{
 			Catalog: cat, Fees: cfg.Fees, InitialBalances: cfg.Funding, Market: books, Policy: policy,
@@ -76,7 +77,7 @@ func Run(ctx context.Context, cfg RunConfig) error {
 			if t, err := events.DecodeTick(r.Value); err == nil {
 				books.Update(t)
 			}
-		})
+		}, cfg.KafkaOpts...)
 	})
 	start("control", func() error {
 		return kafkabus.Tail(ctx, cfg.Brokers, events.TopicControl, true, func(r *kgo.Record) {
@@ -87,7 +88,7 @@ func Run(ctx context.Context, cfg RunConfig) error {
 			}
 			policy.Apply(c)
 			cfg.Logger.Info("trading state changed", "scope", c.Scope.String(), "target", c.Target, "state", c.State.String(), "by", c.By)
-		})
+		}, cfg.KafkaOpts...)
 	})
 	start("orders", func() error { return svc.Run(ctx) })
 	wg.Wait()

@@ -32,6 +32,8 @@ type Config struct {
 	TimerInterval   time.Duration // GTD expiry sweep
 	SessionTimeout  time.Duration // group session: how long a dead instance holds its partitions
 	Logger          *slog.Logger
+	// KafkaOpts are extra client options (TLS, SASL) for every client the processor opens.
+	KafkaOpts []kgo.Opt
 	// Changed reports symbols whose book changed since the last call (market-driven fills).
 	Changed func() []instrument.Symbol
 }
@@ -94,7 +96,7 @@ func (s *Service) rebuild(ctx context.Context, parts []int32) error {
 			}
 			n++
 			return nil
-		})
+		}, s.cfg.KafkaOpts...)
 		if err != nil {
 			return fmt.Errorf("rebuild partition %d: %w", p, err)
 		}
@@ -118,7 +120,7 @@ func (s *Service) drop(parts []int32) {
 // Run consumes until ctx ends. It returns nil on a clean shutdown.
 func (s *Service) Run(ctx context.Context) error {
 	var assignErr atomic.Pointer[error]
-	sess, err := kgo.NewGroupTransactSession(
+	sess, err := kgo.NewGroupTransactSession(append([]kgo.Opt{
 		kgo.SeedBrokers(s.cfg.Brokers...),
 		kgo.ConsumerGroup(s.cfg.Group),
 		kgo.ConsumeTopics(events.TopicOrders),
@@ -127,7 +129,7 @@ func (s *Service) Run(ctx context.Context) error {
 		// waiting for its dead predecessor's session to time out.
 		kgo.InstanceID(s.cfg.TransactionalID),
 		kgo.SessionTimeout(s.cfg.SessionTimeout),
-		kgo.HeartbeatInterval(s.cfg.SessionTimeout/6),
+		kgo.HeartbeatInterval(s.cfg.SessionTimeout / 6),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.RecordPartitioner(kgo.ManualPartitioner()),
 		kgo.FetchMaxWait(s.cfg.PollWait),
@@ -143,7 +145,7 @@ func (s *Service) Run(ctx context.Context) error {
 		kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, lost map[string][]int32) {
 			s.drop(lost[events.TopicOrders])
 		}),
-	)
+	}, s.cfg.KafkaOpts...)...)
 	if err != nil {
 		return fmt.Errorf("processor: session: %w", err)
 	}
