@@ -52,8 +52,9 @@ type Compute struct {
 }
 
 // NewCompute builds the EKS cluster (private nodes, secrets envelope-encrypted, all control-plane logs),
-// its managed node group, the pod identity agent and the Secrets Store CSI provider add-ons, one ECR
-// repository and one pod identity role per workload.
+// its managed node group, the pod identity agent add-on, one ECR repository and one pod identity role
+// per workload. The Secrets Store CSI driver with the AWS provider and the AWS Load Balancer Controller
+// are Helm charts (docs/deploy.md): without a kubectl Lambda, CloudFormation cannot install charts.
 func NewCompute(scope constructs.Construct, id string, props *awscdk.StackProps, p estate.Profile, n *Network, d *Data) *Compute {
 	stack := awscdk.NewStack(scope, jsii.String(id), props)
 	c := &Compute{Stack: stack, Repos: map[string]awsecr.Repository{}, Roles: map[string]awsiam.Role{}}
@@ -104,10 +105,6 @@ func NewCompute(scope constructs.Construct, id string, props *awscdk.StackProps,
 	})
 	awseksv2.NewAddon(stack, jsii.String("PodIdentityAgent"), &awseksv2.AddonProps{
 		Cluster: c.Cluster, AddonName: jsii.String("eks-pod-identity-agent"),
-	})
-	// Mounts Secrets Manager secrets into pods with the pod's own identity (SecretProviderClass).
-	awseksv2.NewAddon(stack, jsii.String("SecretsStoreProvider"), &awseksv2.AddonProps{
-		Cluster: c.Cluster, AddonName: jsii.String("aws-secrets-store-csi-driver-provider"),
 	})
 
 	// Operators assume this role for kubectl; it is the only human entry to the cluster.

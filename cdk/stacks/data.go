@@ -255,8 +255,13 @@ func (d *Data) MskArn(kind, name string) *string {
 // consumes, with its consumer groups), write (topics it produces) and, when transactional is set,
 // transactional ids with the given prefix. Every grant is scoped to named topics and groups.
 func (d *Data) KafkaStatements(read, write, groups []string, txnPrefix string) []awsiam.PolicyStatement {
+	clusterActions := []string{"kafka-cluster:Connect", "kafka-cluster:DescribeCluster"}
+	if len(read) > 0 {
+		// Consumers (Lambda's MSK poller among them) read the cluster's dynamic configuration.
+		clusterActions = append(clusterActions, "kafka-cluster:DescribeClusterDynamicConfiguration")
+	}
 	st := []awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Actions:   jsii.Strings("kafka-cluster:Connect", "kafka-cluster:DescribeCluster"),
+		Actions:   jsii.Strings(clusterActions...),
 		Resources: &[]*string{d.MskCluster.AttrArn()},
 	})}
 	if len(write) > 0 {

@@ -35,12 +35,12 @@ type FunctionAccess struct {
 }
 
 // LambdaAccess is the least-privilege table of the edges (DESIGN §2): projector and market-ingest consume
-// through their event source mappings and write failures to the dead-letter topic; admin publishes to
-// control; the query functions only read the read model.
+// through their event source mappings (failed batches go to an SQS queue, not a topic); admin publishes
+// to control; the query functions only read the read model.
 var LambdaAccess = map[string]FunctionAccess{
-	"projector":     {Read: []string{"executions"}, Write: []string{"dlq"}, Docdb: true},
+	"projector":     {Read: []string{"executions"}, Docdb: true},
 	"order-query":   {Docdb: true},
-	"market-ingest": {Read: []string{"prices"}, Write: []string{"dlq"}, Docdb: true},
+	"market-ingest": {Read: []string{"prices"}, Docdb: true},
 	"market-query":  {Docdb: true},
 	"admin":         {Write: []string{"control"}, Docdb: true},
 }
@@ -255,6 +255,7 @@ func NewEdge(scope constructs.Construct, id string, props *awscdk.StackProps, in
 	lbc.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		// Describe calls have no resource-level permissions.
 		Actions: jsii.Strings("elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+			"elasticloadbalancing:DescribeTargetGroupAttributes", "ec2:DescribeAvailabilityZones",
 			"elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeTags",
 			"ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"),
 		Resources: jsii.Strings("*"),
@@ -339,7 +340,8 @@ func NewEdge(scope constructs.Construct, id string, props *awscdk.StackProps, in
 	}
 	lb := map[string]*string{"LoadBalancer": e.ALB.LoadBalancerFullName()}
 	alarm("Http5xxRate", "share of ALB requests answered 5xx (%)", awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-		Expression: jsii.String("100 * (FILL(elb, 0) + FILL(target, 0)) / MAX([FILL(requests, 0), 1])"),
+		// RequestCount is absent, not 0, in an idle period; filling it with 1 keeps the ratio defined.
+		Expression: jsii.String("100 * (FILL(elb, 0) + FILL(target, 0)) / FILL(requests, 1)"),
 		UsingMetrics: &map[string]awscloudwatch.IMetric{
 			"elb":      metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", lb),
 			"target":   metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", lb),

@@ -125,6 +125,9 @@ func NewNetwork(scope constructs.Construct, id string, props *awscdk.StackProps,
 	n.MskSG.AddIngressRule(n.MskSG, awsec2.Port_Tcp(jsii.Number(MSKIAMPort)), jsii.String("ESM pollers and inter-broker"), nil)
 	n.MskSG.AddEgressRule(n.MskSG, awsec2.Port_AllTcp(), jsii.String("ESM pollers to brokers"), nil)
 	n.DocdbSG.AddIngressRule(n.LambdaSG, awsec2.Port_Tcp(jsii.Number(float64(p.DocumentDB.Port))), jsii.String("Lambdas"), nil)
+	awscdk.NewCfnOutput(stack, jsii.String("VpcId"), &awscdk.CfnOutputProps{
+		Value: n.Vpc.VpcId(), Description: jsii.String("VPC of the estate (the Load Balancer Controller's vpcId)"),
+	})
 	return n
 }
 

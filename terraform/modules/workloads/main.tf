@@ -1,0 +1,81 @@
+data "aws_partition" "current" {}
+
+locals {
+  # Least privilege of the hot path (DESIGN §3), the same table as the CDK app's Access: the gateway
+  # produces orders and streams executions; the processor consumes orders (prices for the paper venue,
+  # control for halts) and writes executions transactionally; marketdata publishes and fans out prices.
+  access = {
+    gateway    = { read = ["executions", "control"], write = ["orders"], groups = ["gateway-*"], txn_prefix = "", redis = true, api_keys = true }
+    processor  = { read = ["orders", "prices", "control"], write = ["executions", "dlq"], groups = ["processor*"], txn_prefix = "processor-", redis = false, api_keys = false }
+    marketdata = { read = ["prices"], write = ["prices"], groups = ["marketdata-*"], txn_prefix = "", redis = false, api_keys = false }
+  }
+
+  # MSK data-plane ARNs reuse the cluster name and UUID.
+  kafka_prefix = "arn:${data.aws_partition.current.partition}:kafka:${var.region}:${var.account_id}"
+  kafka_arn    = "${local.kafka_prefix}:%s/${var.msk_cluster_name}/${var.msk_cluster_uuid}/%s"
+
+  statements = {
+    for w, a in local.access : w => concat(
+      [{ Effect = "Allow", Action = ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster"], Resource = [var.msk_cluster_arn] }],
+      [for st in [
+        # Idempotent producers (acks=all, DESIGN §3) need this cluster-level action.
+        { Effect = "Allow", Action = ["kafka-cluster:WriteDataIdempotently"], Resource = [var.msk_cluster_arn] },
+        { Effect = "Allow", Action = ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"], Resource = [for t in a.write : format(local.kafka_arn, "topic", t)] },
+      ] : st if length(a.write) > 0],
+      [for st in [
+        { Effect = "Allow", Action = ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"], Resource = [for t in a.read : format(local.kafka_arn, "topic", t)] },
+        { Effect = "Allow", Action = ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"], Resource = [for g in a.groups : format(local.kafka_arn, "group", g)] },
+      ] : st if length(a.read) > 0],
+      [for st in [
+        { Effect = "Allow", Action = ["kafka-cluster:DescribeTransactionalId", "kafka-cluster:AlterTransactionalId"], Resource = [format(local.kafka_arn, "transactional-id", "${a.txn_prefix}*")] },
+      ] : st if a.txn_prefix != ""],
+      [for arn in concat(a.redis ? [var.redis_auth_secret_arn] : [], a.api_keys ? [aws_secretsmanager_secret.api_keys.arn] : []) :
+      { Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource = [arn] }],
+      [for st in [{
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt"]
+        Resource  = [var.secrets_key_arn]
+        Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.region}.amazonaws.com" } }
+      }] : st if a.redis || a.api_keys],
+    )
+  }
+}
+
+# Operators put the real keys into this secret (docs/deploy-terraform.md); Terraform never sees them.
+resource "aws_secretsmanager_secret" "api_keys" {
+  name_prefix = "${var.name}-api-keys-"
+  description = "crypto-oms gateway API keys (JSON)"
+  kms_key_id  = var.secrets_key_arn
+}
+
+resource "aws_iam_role" "workload" {
+  for_each = local.access
+
+  name        = "${var.name}-pod-${each.key}"
+  description = "crypto-oms ${each.key} pods (EKS pod identity)"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "pods.eks.amazonaws.com" }
+      Action    = ["sts:AssumeRole", "sts:TagSession"]
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "workload" {
+  for_each = local.access
+
+  name   = "least-privilege"
+  role   = aws_iam_role.workload[each.key].id
+  policy = jsonencode({ Version = "2012-10-17", Statement = local.statements[each.key] })
+}
+
+resource "aws_eks_pod_identity_association" "workload" {
+  for_each = local.access
+
+  cluster_name    = var.cluster_name
+  namespace       = var.namespace
+  service_account = each.key
+  role_arn        = aws_iam_role.workload[each.key].arn
+}

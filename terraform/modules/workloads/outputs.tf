@@ -1,0 +1,9 @@
+output "role_arns" {
+  description = "Pod identity role by workload."
+  value       = { for w, r in aws_iam_role.workload : w => r.arn }
+}
+
+output "api_keys_secret_arn" {
+  description = "Secret holding the gateway API keys JSON."
+  value       = aws_secretsmanager_secret.api_keys.arn
+}
