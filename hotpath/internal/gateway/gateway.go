@@ -49,6 +49,13 @@ type Idempotency interface {
 	Ping(ctx context.Context) error
 }
 
+// BatchIdempotency is implemented by stores that reserve and complete many keys of one account in one
+// round trip; the batch endpoint uses it when available.
+type BatchIdempotency interface {
+	ReserveMany(ctx context.Context, account string, keys []string, hashes [][32]byte) ([]Reservation, []error)
+	CompleteMany(ctx context.Context, account string, keys []string, hashes [][32]byte, statuses []int, bodies [][]byte) []error
+}
+
 // Publisher produces commands and returns once the broker acknowledged (an error means not published).
 type Publisher interface {
 	PublishCommand(ctx context.Context, c events.OrderCommand) error
@@ -343,45 +350,131 @@ func (g *Gateway) placeBatch(w http.ResponseWriter, r *http.Request, acct order.
 		return errf(KindInvalid, "BATCH_SIZE", "orders", "a batch holds 1 to 100 orders")
 	}
 	now := g.cfg.Now()
-	results := make([]batchResult, len(wrapper.Orders))
-	// Each order is its own idempotent request keyed by its clientOrderId; they run concurrently so a
-	// batch costs about one broker round trip.
-	done := make(chan struct{}, len(wrapper.Orders))
-	for i, raw := range wrapper.Orders {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			results[i] = g.batchOne(r.Context(), i, raw, acct, now)
-		}()
-	}
-	for range wrapper.Orders {
-		<-done
+	var results []batchResult
+	if b, ok := g.cfg.Idem.(BatchIdempotency); ok {
+		results = g.batchPipelined(r.Context(), b, wrapper.Orders, acct, now)
+	} else {
+		results = make([]batchResult, len(wrapper.Orders))
+		// Each order is its own idempotent request keyed by its clientOrderId; they run concurrently so
+		// a batch costs about one broker round trip.
+		done := make(chan struct{}, len(wrapper.Orders))
+		for i, raw := range wrapper.Orders {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				results[i] = g.batchOne(r.Context(), i, raw, acct, now)
+			}()
+		}
+		for range wrapper.Orders {
+			<-done
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"results": results})
 	return nil
 }
 
-func (g *Gateway) batchOne(ctx context.Context, i int, raw json.RawMessage, acct order.AccountID, now time.Time) batchResult {
-	fail := func(err error) batchResult {
-		var e *Error
-		if !errors.As(err, &e) {
-			e = &Error{Kind: KindInternal, Code: "INTERNAL", Msg: "internal error"}
-		}
-		return batchResult{Index: i, Status: kindStatus[e.Kind], Error: &errorBody{Code: e.Code, Msg: e.Msg, Field: e.Field}}
+func failResult(i int, err error) batchResult {
+	var e *Error
+	if !errors.As(err, &e) {
+		e = &Error{Kind: KindInternal, Code: "INTERNAL", Msg: "internal error"}
 	}
+	return batchResult{Index: i, Status: kindStatus[e.Kind], Error: &errorBody{Code: e.Code, Msg: e.Msg, Field: e.Field}}
+}
+
+// batchSpec parses one order of a batch; its clientOrderId is its idempotency key.
+func (g *Gateway) batchSpec(raw json.RawMessage, acct order.AccountID, now time.Time) (order.Spec, error) {
 	var req orderRequest
 	if err := decodeStrict(raw, &req); err != nil {
-		return fail(err)
+		return order.Spec{}, err
 	}
 	if req.ClientOrderID == "" {
-		return fail(errf(KindInvalid, "FIELD_REQUIRED", "clientOrderId", "every order in a batch needs a clientOrderId (its idempotency key)"))
+		return order.Spec{}, errf(KindInvalid, "FIELD_REQUIRED", "clientOrderId", "every order in a batch needs a clientOrderId (its idempotency key)")
 	}
-	spec, err := specFrom(req, acct, "", g.cfg.Catalog, now)
+	return specFrom(req, acct, "", g.cfg.Catalog, now)
+}
+
+// batchPipelined runs a batch with one Redis round trip to reserve, one produce of every command and one
+// Redis round trip to complete, instead of three exchanges per order.
+func (g *Gateway) batchPipelined(ctx context.Context, store BatchIdempotency, raws []json.RawMessage, acct order.AccountID, now time.Time) []batchResult {
+	results := make([]batchResult, len(raws))
+	var (
+		idx    []int
+		keys   []string
+		hashes [][32]byte
+		specs  []order.Spec
+	)
+	for i, raw := range raws {
+		spec, err := g.batchSpec(raw, acct, now)
+		if err != nil {
+			results[i] = failResult(i, err)
+			continue
+		}
+		idx, keys, hashes, specs = append(idx, i), append(keys, spec.ClientOrderID), append(hashes, requestHash(spec)), append(specs, spec)
+	}
+	if len(idx) == 0 {
+		return results
+	}
+	res, errs := store.ReserveMany(ctx, string(acct), keys, hashes)
+	var pub []int // positions in idx/keys of the commands to publish
+	var cmds []events.OrderCommand
+	for j, i := range idx {
+		switch {
+		case errs[j] != nil:
+			results[i] = failResult(i, &Error{Kind: KindUnavailable, Code: "IDEMPOTENCY_UNAVAILABLE", Msg: "the idempotency store is unavailable; nothing was placed, retry with the same key", Err: errs[j]})
+		case res[j].Conflict == Mismatch:
+			results[i] = failResult(i, errf(KindMismatch, "IDEMPOTENCY_KEY_REUSED", "clientOrderId", "this clientOrderId was used for a different request"))
+		case res[j].Conflict == InFlight:
+			results[i] = failResult(i, errf(KindConflict, "REQUEST_IN_FLIGHT", "clientOrderId", "a request with this clientOrderId is still being processed; retry shortly"))
+		case res[j].Replay:
+			results[i] = batchResult{Index: i, Status: res[j].Status, Order: res[j].Body}
+		default:
+			s := specs[j]
+			pub = append(pub, j)
+			cmds = append(cmds, events.OrderCommand{Kind: events.CmdNew, CommandID: s.ClientOrderID, Account: acct, OrderID: s.ID, Spec: s, ReceivedAt: now})
+		}
+	}
+	if len(cmds) == 0 {
+		return results
+	}
+	perrs := g.cfg.Publisher.PublishCommands(ctx, cmds)
+	var cKeys []string
+	var cHashes [][32]byte
+	var cStatus []int
+	var cBodies [][]byte
+	for n, j := range pub {
+		i := idx[j]
+		if perrs[n] != nil {
+			if rerr := g.cfg.Idem.Release(context.WithoutCancel(ctx), string(acct), keys[j], hashes[j]); rerr != nil {
+				g.log.Warn("release idempotency key", "account_id", acct, "err", rerr)
+			}
+			results[i] = failResult(i, &Error{Kind: KindUnavailable, Code: "KAFKA_UNAVAILABLE", Msg: "the order could not be made durable; nothing was placed, retry with the same key", Err: perrs[n]})
+			continue
+		}
+		body, err := json.Marshal(responseFor(specs[j], now))
+		if err != nil {
+			results[i] = failResult(i, err)
+			continue
+		}
+		results[i] = batchResult{Index: i, Status: http.StatusAccepted, Order: body}
+		cKeys, cHashes, cStatus, cBodies = append(cKeys, keys[j]), append(cHashes, hashes[j]), append(cStatus, http.StatusAccepted), append(cBodies, body)
+	}
+	if len(cKeys) > 0 {
+		for _, err := range store.CompleteMany(context.WithoutCancel(ctx), string(acct), cKeys, cHashes, cStatus, cBodies) {
+			if err != nil {
+				g.log.Warn("complete idempotency key", "account_id", acct, "err", err)
+			}
+		}
+	}
+	return results
+}
+
+func (g *Gateway) batchOne(ctx context.Context, i int, raw json.RawMessage, acct order.AccountID, now time.Time) batchResult {
+	spec, err := g.batchSpec(raw, acct, now)
 	if err != nil {
-		return fail(err)
+		return failResult(i, err)
 	}
 	status, body, err := g.submit(ctx, spec, spec.ClientOrderID, now)
 	if err != nil {
-		return fail(err)
+		return failResult(i, err)
 	}
 	return batchResult{Index: i, Status: status, Order: body}
 }

@@ -253,7 +253,8 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 	}
 	mux.Handle("GET /ws", hub.Handler(stream.ServerConfig{Secret: streamSecret, DevAccount: devAccount}))
 	if cfg.StaticDir != "" {
-		mux.Handle("GET /", spa(cfg.StaticDir))
+		// "/" rather than "GET /": a method-specific catch-all would conflict with the edges' "/api/" route.
+		mux.Handle("/", spa(cfg.StaticDir))
 	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -344,6 +345,11 @@ func demoKey(dir string) (auth.Key, error) {
 func spa(dir string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
 		p := filepath.Join(dir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			files.ServeHTTP(w, r)

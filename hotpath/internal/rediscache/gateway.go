@@ -36,3 +36,25 @@ func (a GatewayAdapter) Release(ctx context.Context, account, key string, hash [
 
 // Ping implements gateway.Idempotency.
 func (a GatewayAdapter) Ping(ctx context.Context) error { return a.S.Ping(ctx) }
+
+// ReserveMany implements gateway.BatchIdempotency.
+func (a GatewayAdapter) ReserveMany(ctx context.Context, account string, keys []string, hashes [][32]byte) ([]gateway.Reservation, []error) {
+	res, errs := a.S.ReserveMany(ctx, account, keys, hashes)
+	out := make([]gateway.Reservation, len(res))
+	for i := range res {
+		switch {
+		case errors.Is(errs[i], ErrMismatch):
+			out[i], errs[i] = gateway.Reservation{Conflict: gateway.Mismatch}, nil
+		case errors.Is(errs[i], ErrInFlight):
+			out[i], errs[i] = gateway.Reservation{Conflict: gateway.InFlight}, nil
+		case errs[i] == nil:
+			out[i] = gateway.Reservation{Replay: res[i].Replay, Status: res[i].Status, Body: res[i].Body}
+		}
+	}
+	return out, errs
+}
+
+// CompleteMany implements gateway.BatchIdempotency.
+func (a GatewayAdapter) CompleteMany(ctx context.Context, account string, keys []string, hashes [][32]byte, statuses []int, bodies [][]byte) []error {
+	return a.S.CompleteMany(ctx, account, keys, hashes, statuses, bodies)
+}

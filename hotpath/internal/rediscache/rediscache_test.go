@@ -74,6 +74,38 @@ var contract = []struct {
 	name string
 	run  func(t *testing.T, b backend, s *rediscache.Store)
 }{
+	{"batch reserve and complete in one round trip each", func(t *testing.T, b backend, s *rediscache.Store) {
+		mustReserve(t, s, "acct", "pending", hashOf("p"))
+		mustReserve(t, s, "acct", "done", hashOf("d"))
+		if err := s.Complete(t.Context(), "acct", "done", hashOf("d"), 202, []byte("old")); err != nil {
+			t.Fatal(err)
+		}
+		keys := []string{"new1", "pending", "done", "done", "new2"}
+		hashes := [][32]byte{hashOf("n1"), hashOf("p"), hashOf("d"), hashOf("other"), hashOf("n2")}
+		res, errs := s.ReserveMany(t.Context(), "acct", keys, hashes)
+		if errs[0] != nil || !res[0].Reserved() || errs[4] != nil || !res[4].Reserved() {
+			t.Fatalf("new keys: %+v %v", res, errs)
+		}
+		wantErr(t, errs[1], rediscache.ErrInFlight)
+		if errs[2] != nil || !res[2].Replay || string(res[2].Body) != "old" {
+			t.Fatalf("done key: %+v %v", res[2], errs[2])
+		}
+		wantErr(t, errs[3], rediscache.ErrMismatch)
+		cerrs := s.CompleteMany(t.Context(), "acct", []string{"new1", "new2"}, [][32]byte{hashOf("n1"), hashOf("n2")}, []int{202, 202}, [][]byte{[]byte("b1"), []byte("b2")})
+		if cerrs[0] != nil || cerrs[1] != nil {
+			t.Fatalf("complete many: %v", cerrs)
+		}
+		for i, k := range []string{"new1", "new2"} {
+			r, err := s.Reserve(t.Context(), "acct", k, hashes[i*4])
+			if err != nil || !r.Replay || string(r.Body) != []string{"b1", "b2"}[i] {
+				t.Fatalf("replay %s: %+v %v", k, r, err)
+			}
+		}
+		wantTTL(t, b, rediscache.Key("acct", "new1"), ttl)
+		b.stop()
+		_, errs = s.ReserveMany(t.Context(), "acct", []string{"x"}, [][32]byte{hashOf("x")})
+		wantErr(t, errs[0], rediscache.ErrUnavailable)
+	}},
 	{"reserve new key", func(t *testing.T, b backend, s *rediscache.Store) {
 		res, err := s.Reserve(t.Context(), "acct", "k1", hashOf("a"))
 		if err != nil || !res.Reserved() {
