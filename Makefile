@@ -4,7 +4,7 @@ DATA_DIR  ?= $(CURDIR)/.data
 LAMBDA_OUT ?= $(CURDIR)/build/lambdas
 LAMBDAS   := projector order-query market-ingest market-query admin
 
-.PHONY: run test deps lint test-go test-cdk test-terraform test-frontend bench cost cdk-synth lambdas frontend tidy-check
+.PHONY: run test deps lint test-go test-cdk test-terraform test-frontend test-e2e bench cost cdk-synth lambdas frontend tidy-check
 
 ## run: the whole system in one process on embedded defaults (Kafka, Redis, store, all services).
 run: deps
@@ -12,7 +12,7 @@ run: deps
 	OMS_DATA_DIR=$${OMS_DATA_DIR:-$(DATA_DIR)} $(GO) run ./hotpath/cmd/omsd -dev
 
 ## test: every test, installing and starting what it needs.
-test: deps lint test-go test-cdk test-terraform test-frontend
+test: deps lint test-go test-cdk test-terraform test-frontend test-e2e
 	@echo "make test: all suites passed"
 
 deps:
@@ -36,7 +36,11 @@ test-terraform:
 	@if [ -f terraform/go.mod ]; then cd terraform && $(GO) vet ./... && JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 $(GO) test -count=1 -timeout 20m ./...; fi
 
 test-frontend:
-	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm test; fi
+	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm test && npm run build; fi
+
+## test-e2e: the dashboard in Debian's Chromium against a fresh omsd (screenshots in test-artifacts/e2e).
+test-e2e:
+	@if [ -f frontend/e2e/run-with-omsd.sh ]; then OMS_NEED_BROWSER=1 bash .ci/deps.sh && bash frontend/e2e/run-with-omsd.sh; fi
 
 ## cdk-synth: synthesize the dev profile into cdk/cdk.out with the CLI pinned in cdk/_cli (cdk-nag runs too).
 ## Until every lambdas/<fn>/cmd exists, it synthesizes against placeholder bootstraps (not deployable).

@@ -1,0 +1,3 @@
+module github.com/crypto-oms/crypto-oms/frontend
+
+go 1.26
