@@ -116,7 +116,7 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.out, "out", "bench-results", "directory for the JSON and markdown summaries")
 	fs.DurationVar(&o.duration, "duration", 8*time.Second, "length of each load phase")
 	fs.IntVar(&o.workers, "workers", 64, "concurrent connections in closed-loop mode")
-	fs.IntVar(&o.rate, "rate", 2000, "orders per second in open-loop mode")
+	fs.IntVar(&o.rate, "rate", 1000, "orders per second in open-loop mode (keep it below the closed-loop throughput, or the phase measures a queue)")
 	fs.IntVar(&o.batch, "batch", 50, "orders per call in the batch phase")
 	fs.IntVar(&o.coreOrders, "core-orders", 300000, "orders through the processor core microbenchmark")
 	fs.StringVar(&o.target, "target", "", "base URL of a running system (default: start one in-process)")
