@@ -24,6 +24,7 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod/go.sum are not tidy: run go mod tidy"; $(GO) mod tidy -diff; exit 1; }
 
 test-go:
 	OMS_REQUIRE_REAL=1 $(GO) test -race -count=1 -timeout 20m ./...
@@ -59,9 +60,10 @@ cdk-synth: lambdas
 lambdas:
 	@mkdir -p $(LAMBDA_OUT)
 	@for fn in $(LAMBDAS); do \
-	  if [ -d lambdas/$$fn/cmd ]; then \
+	  dir=lambdas/$$(echo $$fn | tr -d -); \
+	  if [ -d $$dir/cmd ]; then \
 	    mkdir -p $(LAMBDA_OUT)/$$fn && \
-	    CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(LAMBDA_OUT)/$$fn/bootstrap ./lambdas/$$fn/cmd || exit 1; \
+	    CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(LAMBDA_OUT)/$$fn/bootstrap ./$$dir/cmd || exit 1; \
 	  fi; \
 	done
 

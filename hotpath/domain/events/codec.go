@@ -390,8 +390,10 @@ func DecodeReport(b []byte) (ExecutionReport, error) {
 		TransactTime:   r.ts("transactTime", w.TransactTime),
 		ReceivedAt:     r.ts("receivedAt", w.ReceivedAt),
 	}
-	if r.err == nil && (e.ExecID == "" || e.OrderID == "" || e.Account == "" || e.ExecType == 0 || e.Status == 0 || e.Seq == 0) {
-		r.err = errors.New("execId, orderId, accountId, execType, status and seq are required")
+	requestLevel := e.ExecType == order.ExecCancelRejected || e.ExecType == order.ExecReplaceRejected
+	if r.err == nil && (e.ExecID == "" || e.OrderID == "" || e.Account == "" || e.ExecType == 0 || e.Status == 0 || (e.Seq == 0 && !requestLevel)) {
+		// Sequence 0 marks a request-level notification (a refused cancel or amend), which changes no order.
+		r.err = errors.New("execId, orderId, accountId, execType, status and (except for refused requests) seq are required")
 	}
 	if r.err != nil {
 		return ExecutionReport{}, fmt.Errorf("%w: report: %v", ErrDecode, r.err)

@@ -92,6 +92,13 @@ func TestDecodeRejects(t *testing.T) {
 	if _, err := events.DecodeReport([]byte(`{"execId":"x"}`)); !errors.Is(err, events.ErrDecode) {
 		t.Errorf("incomplete report accepted: %v", err)
 	}
+	refused := `{"execId":"rej:c1","orderId":"o1","accountId":"a","execType":"CANCEL_REJECTED","status":"FILLED","seq":0,"reason":"ORDER_CLOSED"}`
+	if r, err := events.DecodeReport([]byte(refused)); err != nil || r.Seq != 0 {
+		t.Errorf("refused cancel with seq 0: %+v %v", r, err)
+	}
+	if _, err := events.DecodeReport([]byte(`{"execId":"o1:0","orderId":"o1","accountId":"a","execType":"TRADE","status":"FILLED","seq":0}`)); !errors.Is(err, events.ErrDecode) {
+		t.Errorf("trade with seq 0 accepted: %v", err)
+	}
 	if _, err := events.DecodeControl([]byte(`{"scope":"ACCOUNT","state":"HALTED"}`)); !errors.Is(err, events.ErrDecode) {
 		t.Errorf("control without target accepted: %v", err)
 	}

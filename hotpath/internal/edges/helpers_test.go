@@ -57,7 +57,7 @@ var t0 = time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC)
 
 // rep builds an execution report the way the processor writes them.
 type rep struct {
-	acct, id, sym      string
+	acct, id           string
 	side               order.Side
 	typ                order.Type
 	qty, price         string

@@ -97,6 +97,8 @@ func (p *Poller) Run(ctx context.Context) error {
 		return fmt.Errorf("poller %s: %w", p.cfg.Function, err)
 	}
 	defer cl.Close()
+	// Leaving the group on Close waits for the rebalance that BlockRebalanceOnPoll holds back.
+	defer cl.AllowRebalance()
 	for {
 		recs, err := p.collect(ctx, cl)
 		if ctx.Err() != nil {

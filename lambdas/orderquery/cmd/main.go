@@ -1,0 +1,117 @@
+// Command orderquery is the order-query Lambda's bootstrap (provided.al2023, arm64, -tags
+// lambda.norpc): it connects to the read model and loads the API keys once, then serves ALB requests.
+// It never accepts unsigned requests.
+//
+// Environment: OMS_MONGO_URI (required; DocumentDB: TLS with the CA bundle and retryWrites=false),
+// OMS_MONGO_DB (oms), OMS_API_KEYS_FILE (required: [{"id","secret","account","scopes":["read"]}], the
+// gateway's format), OMS_FUNDING (per-asset starting balances, "USD=1000000,BTC=10").
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
+	"github.com/crypto-oms/crypto-oms/lambdas/orderquery"
+	"github.com/crypto-oms/crypto-oms/lambdas/readmodel"
+)
+
+func main() {
+	if err := run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "orderquery:", err)
+		os.Exit(1)
+	}
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func loadKeys(path string) (orderquery.StaticKeys, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load keys: %w", err)
+	}
+	var kf []struct {
+		ID      string   `json:"id"`
+		Secret  string   `json:"secret"`
+		Account string   `json:"account"`
+		Scopes  []string `json:"scopes"`
+	}
+	if err := json.Unmarshal(b, &kf); err != nil {
+		return nil, fmt.Errorf("load keys: %w", err)
+	}
+	keys := orderquery.StaticKeys{}
+	for _, k := range kf {
+		if k.ID == "" || k.Secret == "" || k.Account == "" {
+			return nil, errors.New("load keys: every key needs id, secret and account")
+		}
+		key := auth.Key{ID: k.ID, Secret: []byte(k.Secret), Account: order.AccountID(k.Account)}
+		for _, s := range k.Scopes {
+			key.Scopes = append(key.Scopes, auth.Scope(s))
+		}
+		keys[k.ID] = key
+	}
+	return keys, nil
+}
+
+func parseFunding(s string) (map[string]money.Decimal, error) {
+	out := map[string]money.Decimal{}
+	for _, kv := range strings.Split(s, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		asset, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, fmt.Errorf("funding %q: want ASSET=amount", kv)
+		}
+		d, err := money.Parse(v)
+		if err != nil {
+			return nil, fmt.Errorf("funding %s: %w", asset, err)
+		}
+		out[asset] = d
+	}
+	return out, nil
+}
+
+func run(ctx context.Context) error {
+	uri, keysPath := os.Getenv("OMS_MONGO_URI"), os.Getenv("OMS_API_KEYS_FILE")
+	if uri == "" || keysPath == "" {
+		return errors.New("OMS_MONGO_URI and OMS_API_KEYS_FILE are required")
+	}
+	keys, err := loadKeys(keysPath)
+	if err != nil {
+		return err
+	}
+	funding, err := parseFunding(os.Getenv("OMS_FUNDING"))
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("service", "order-query")
+	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	cl, err := readmodel.Connect(cctx, uri)
+	if err != nil {
+		return err
+	}
+	store, err := readmodel.New(cctx, cl.Database(env("OMS_MONGO_DB", "oms")), readmodel.Config{Funding: funding})
+	if err != nil {
+		return err
+	}
+	h := orderquery.New(orderquery.Config{Reader: store, Keys: keys, Logger: log})
+	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
+	return nil
+}
