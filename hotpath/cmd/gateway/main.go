@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,7 +20,6 @@ import (
 
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
-	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/debugsrv"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/gateway"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/kafkabus"
@@ -42,35 +40,16 @@ func env(name, def string) string {
 	return def
 }
 
-// keyFile is the mounted secret listing API keys: [{"id","secret","account","scopes":["trade"]}].
-type keyFile []struct {
-	ID      string   `json:"id"`
-	Secret  string   `json:"secret"`
-	Account string   `json:"account"`
-	Scopes  []string `json:"scopes"`
-}
-
 func loadKeys(path string) (gateway.StaticKeys, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load keys: %w", err)
 	}
-	var kf keyFile
-	if err := json.Unmarshal(b, &kf); err != nil {
-		return nil, fmt.Errorf("load keys: %w", err)
+	keys, err := auth.ParseKeyFile(b)
+	if err != nil {
+		return nil, err
 	}
-	keys := gateway.StaticKeys{}
-	for _, k := range kf {
-		if k.ID == "" || len(k.Secret) < 16 || k.Account == "" {
-			return nil, fmt.Errorf("load keys: key %q needs an id, an account and a secret of 16+ characters", k.ID)
-		}
-		key := auth.Key{ID: k.ID, Secret: []byte(k.Secret), Account: order.AccountID(k.Account)}
-		for _, s := range k.Scopes {
-			key.Scopes = append(key.Scopes, auth.Scope(s))
-		}
-		keys[k.ID] = key
-	}
-	return keys, nil
+	return gateway.StaticKeys(keys), nil
 }
 
 func run(ctx context.Context, args []string) error {

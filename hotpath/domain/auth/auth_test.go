@@ -42,3 +42,22 @@ func TestVerify(t *testing.T) {
 		t.Error("Has wrong")
 	}
 }
+
+func TestParseKeyFile(t *testing.T) {
+	good := `[{"id":"k1","secret":"0123456789abcdef","account":"a1","scopes":["trade","read"]}]`
+	keys, err := auth.ParseKeyFile([]byte(good))
+	if err != nil || keys["k1"].Account != "a1" || !keys["k1"].Has(auth.ScopeTrade) {
+		t.Fatalf("%v %v", keys, err)
+	}
+	for _, bad := range []string{
+		`[{"id":"k1","secret":"short","account":"a1"}]`,
+		`[{"id":"k1","secret":"0123456789abcdef","account":"a1","scopes":["root"]}]`,
+		`[{"id":"k1","secret":"0123456789abcdef","account":"a1"},{"id":"k1","secret":"0123456789abcdef","account":"a2"}]`,
+		`[{"id":"k1","secret":"0123456789abcdef","account":"a1","extra":1}]`,
+		`{`,
+	} {
+		if _, err := auth.ParseKeyFile([]byte(bad)); err == nil {
+			t.Errorf("accepted %s", bad)
+		}
+	}
+}

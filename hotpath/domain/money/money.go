@@ -243,3 +243,24 @@ func (a Decimal) Float64() float64 {
 	f, _ := a.d.Float64()
 	return f
 }
+
+// ParseAmounts reads "USD=1000000,BTC=10" (the funding format of the paper-trading configuration) into
+// amounts by asset. Empty input gives an empty map.
+func ParseAmounts(s string) (map[string]Decimal, error) {
+	out := map[string]Decimal{}
+	for _, kv := range strings.Split(s, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		asset, v, ok := strings.Cut(kv, "=")
+		if !ok || asset == "" {
+			return nil, fmt.Errorf("parse amounts: %q: want ASSET=amount", kv)
+		}
+		d, err := Parse(v)
+		if err != nil {
+			return nil, fmt.Errorf("parse amounts: %s: %w", asset, err)
+		}
+		out[asset] = d
+	}
+	return out, nil
+}

@@ -110,3 +110,15 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseAmounts(t *testing.T) {
+	m, err := money.ParseAmounts("USD=1000000, BTC=10,")
+	if err != nil || len(m) != 2 || m["USD"].String() != "1000000" || m["BTC"].String() != "10" {
+		t.Fatalf("%v %v", m, err)
+	}
+	for _, bad := range []string{"USD", "=1", "USD=abc"} {
+		if _, err := money.ParseAmounts(bad); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+}

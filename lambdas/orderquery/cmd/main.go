@@ -9,19 +9,16 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
-	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
 	"github.com/crypto-oms/crypto-oms/lambdas/orderquery"
 	"github.com/crypto-oms/crypto-oms/lambdas/readmodel"
 )
@@ -45,46 +42,11 @@ func loadKeys(path string) (orderquery.StaticKeys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load keys: %w", err)
 	}
-	var kf []struct {
-		ID      string   `json:"id"`
-		Secret  string   `json:"secret"`
-		Account string   `json:"account"`
-		Scopes  []string `json:"scopes"`
+	keys, err := auth.ParseKeyFile(b)
+	if err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(b, &kf); err != nil {
-		return nil, fmt.Errorf("load keys: %w", err)
-	}
-	keys := orderquery.StaticKeys{}
-	for _, k := range kf {
-		if k.ID == "" || k.Secret == "" || k.Account == "" {
-			return nil, errors.New("load keys: every key needs id, secret and account")
-		}
-		key := auth.Key{ID: k.ID, Secret: []byte(k.Secret), Account: order.AccountID(k.Account)}
-		for _, s := range k.Scopes {
-			key.Scopes = append(key.Scopes, auth.Scope(s))
-		}
-		keys[k.ID] = key
-	}
-	return keys, nil
-}
-
-func parseFunding(s string) (map[string]money.Decimal, error) {
-	out := map[string]money.Decimal{}
-	for _, kv := range strings.Split(s, ",") {
-		if kv = strings.TrimSpace(kv); kv == "" {
-			continue
-		}
-		asset, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return nil, fmt.Errorf("funding %q: want ASSET=amount", kv)
-		}
-		d, err := money.Parse(v)
-		if err != nil {
-			return nil, fmt.Errorf("funding %s: %w", asset, err)
-		}
-		out[asset] = d
-	}
-	return out, nil
+	return orderquery.StaticKeys(keys), nil
 }
 
 func run(ctx context.Context) error {
@@ -96,7 +58,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	funding, err := parseFunding(os.Getenv("OMS_FUNDING"))
+	funding, err := money.ParseAmounts(os.Getenv("OMS_FUNDING"))
 	if err != nil {
 		return err
 	}

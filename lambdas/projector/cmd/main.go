@@ -40,25 +40,6 @@ func env(name, def string) string {
 }
 
 // parseFunding parses "USD=1000000,BTC=10".
-func parseFunding(s string) (map[string]money.Decimal, error) {
-	out := map[string]money.Decimal{}
-	for _, kv := range strings.Split(s, ",") {
-		if kv = strings.TrimSpace(kv); kv == "" {
-			continue
-		}
-		asset, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return nil, fmt.Errorf("funding %q: want ASSET=amount", kv)
-		}
-		d, err := money.Parse(v)
-		if err != nil {
-			return nil, fmt.Errorf("funding %s: %w", asset, err)
-		}
-		out[asset] = d
-	}
-	return out, nil
-}
-
 // kafkaPublisher produces acknowledged records with franz-go.
 type kafkaPublisher struct{ cl *kgo.Client }
 
@@ -71,7 +52,7 @@ func run(ctx context.Context) error {
 	if uri == "" {
 		return errors.New("OMS_MONGO_URI is required")
 	}
-	funding, err := parseFunding(os.Getenv("OMS_FUNDING"))
+	funding, err := money.ParseAmounts(os.Getenv("OMS_FUNDING"))
 	if err != nil {
 		return err
 	}
