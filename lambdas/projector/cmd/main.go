@@ -39,7 +39,6 @@ func env(name, def string) string {
 	return def
 }
 
-// parseFunding parses "USD=1000000,BTC=10".
 // kafkaPublisher produces acknowledged records with franz-go.
 type kafkaPublisher struct{ cl *kgo.Client }
 
