@@ -73,7 +73,7 @@ bench: deps
 
 ## cost: monthly cost of the hybrid and EKS-only layouts for every shipped traffic profile.
 cost:
-	$(GO) run ./hotpath/cmd/omscost -all -docs docs/cost.md -csv docs/cost -svg docs/cost/cost-vs-queries.svg
+	$(GO) run ./hotpath/cmd/omscost -all -docs docs/cost.md -csv docs/cost -svg docs/cost
 
 frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; fi

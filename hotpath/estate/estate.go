@@ -86,6 +86,11 @@ type Workload struct {
 	DebugPort        int `json:"debugPort"`
 	TargetCPUPercent int `json:"targetCpuPercent"`
 	MinAvailable     int `json:"minAvailable"`
+	// CPUMilliPer1kRps is the CPU (millicores) one replica spends per 1,000 requests/s of the load that
+	// drives it (orders/s for gateway and processor, price ticks/s for marketdata). The cost model derives
+	// replica and node counts from it at average and peak load; 0 means the workload does not scale with
+	// load. An assumption until omsbench measures it on the node type.
+	CPUMilliPer1kRps int `json:"cpuMilliPer1kRps"`
 }
 
 // MSK sizes the Kafka cluster and its topics.
@@ -134,6 +139,16 @@ type LambdaSize struct {
 	MemoryMiB           int `json:"memoryMiB"`
 	TimeoutSeconds      int `json:"timeoutSeconds"`
 	ReservedConcurrency int `json:"reservedConcurrency"`
+	// EKSOnlyPod sizes the same function when it runs as a pod (the EKS-only layout the cost model
+	// compares against); nothing deploys it today.
+	EKSOnlyPod PodSize `json:"eksOnlyPod"`
+}
+
+// PodSize is one pod's requests and its replica floor.
+type PodSize struct {
+	CPURequestMilli  int `json:"cpuRequestMilli"`
+	MemoryRequestMiB int `json:"memoryRequestMiB"`
+	MinReplicas      int `json:"minReplicas"`
 }
 
 // ALB configures the front door.
@@ -303,6 +318,9 @@ func (s Sizing) Validate() error {
 			if wl.CPURequestMilli <= 0 || wl.CPULimitMilli < wl.CPURequestMilli || wl.MemoryRequestMiB <= 0 || wl.MemoryLimitMiB < wl.MemoryRequestMiB {
 				bad("workload %s requests/limits inconsistent", w)
 			}
+			if wl.CPUMilliPer1kRps < 0 {
+				bad("workload %s cpuMilliPer1kRps is negative", w)
+			}
 			if wl.MinAvailable >= wl.MinReplicas && wl.MinReplicas > 1 {
 				bad("workload %s minAvailable %d leaves no room for disruption", w, wl.MinAvailable)
 			}
@@ -331,6 +349,9 @@ func (s Sizing) Validate() error {
 			}
 			if l.MemoryMiB < 128 || l.MemoryMiB > 10240 || l.TimeoutSeconds < 1 || l.TimeoutSeconds > 900 {
 				bad("lambda %s memory/timeout out of range", f)
+			}
+			if pod := l.EKSOnlyPod; pod.CPURequestMilli <= 0 || pod.MemoryRequestMiB <= 0 || pod.MinReplicas < 1 {
+				bad("lambda %s eksOnlyPod needs cpuRequestMilli, memoryRequestMiB and minReplicas >= 1", f)
 			}
 		}
 		if slices.Contains([]string{"admin", "root", "administrator", "master", "postgres", "serviceadmin"}, strings.ToLower(p.DocumentDB.MasterUsername)) {
