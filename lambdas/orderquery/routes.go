@@ -3,16 +3,14 @@ package orderquery
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strings"
 	"time"
-
-	"github.com/aws/aws-lambda-go/events"
 
 	oms "github.com/crypto-oms/crypto-oms/hotpath/domain/events"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
+	"github.com/crypto-oms/crypto-oms/lambdas/albapi"
 	"github.com/crypto-oms/crypto-oms/lambdas/readmodel"
 )
 
@@ -119,13 +117,13 @@ func viewFill(r oms.ExecutionReport) fillView {
 func storeErr(err error) error {
 	switch {
 	case errors.Is(err, readmodel.ErrNotFound):
-		return errf(kindNotFound, "ORDER_NOT_FOUND", "", "no such order for this account")
+		return albapi.Errf(albapi.NotFound, "ORDER_NOT_FOUND", "", "no such order for this account")
 	case errors.Is(err, readmodel.ErrBadCursor):
-		return errf(kindInvalid, "INVALID_CURSOR", "cursor", "cursor is not one this API returned")
+		return albapi.Errf(albapi.Invalid, "INVALID_CURSOR", "cursor", "cursor is not one this API returned")
 	case errors.Is(err, context.DeadlineExceeded):
-		return &apiError{kind: kindUnavailable, code: "STORE_UNAVAILABLE", msg: "the read model did not answer in time", err: err}
+		return &albapi.Error{Kind: albapi.Unavailable, Code: "STORE_UNAVAILABLE", Msg: "the read model did not answer in time", Err: err}
 	}
-	return &apiError{kind: kindUnavailable, code: "STORE_UNAVAILABLE", msg: "the read model is unavailable", err: err}
+	return &albapi.Error{Kind: albapi.Unavailable, Code: "STORE_UNAVAILABLE", Msg: "the read model is unavailable", Err: err}
 }
 
 func validOrderID(id string) bool {
@@ -141,11 +139,11 @@ func validOrderID(id string) bool {
 }
 
 func (h *Handler) getOrder(ctx context.Context, acct order.AccountID, id string, q map[string][]string) (any, error) {
-	if _, err := queryParams(q); err != nil {
+	if _, err := albapi.QueryParams(q); err != nil {
 		return nil, err
 	}
 	if !validOrderID(id) {
-		return nil, errf(kindInvalid, "INVALID_ORDER_ID", "orderId", "order id must be 32 lower-case hex characters")
+		return nil, albapi.Errf(albapi.Invalid, "INVALID_ORDER_ID", "orderId", "order id must be 32 lower-case hex characters")
 	}
 	r, err := h.cfg.Reader.Order(ctx, acct, order.ID(id))
 	if err != nil {
@@ -155,11 +153,11 @@ func (h *Handler) getOrder(ctx context.Context, acct order.AccountID, id string,
 }
 
 func (h *Handler) getByClientID(ctx context.Context, acct order.AccountID, id string, q map[string][]string) (any, error) {
-	if _, err := queryParams(q); err != nil {
+	if _, err := albapi.QueryParams(q); err != nil {
 		return nil, err
 	}
 	if len(id) > 64 {
-		return nil, errf(kindInvalid, "INVALID_CLIENT_ORDER_ID", "clientOrderId", "client order id is at most 64 characters")
+		return nil, albapi.Errf(albapi.Invalid, "INVALID_CLIENT_ORDER_ID", "clientOrderId", "client order id is at most 64 characters")
 	}
 	r, err := h.cfg.Reader.OrderByClientID(ctx, acct, id)
 	if err != nil {
@@ -169,14 +167,14 @@ func (h *Handler) getByClientID(ctx context.Context, acct order.AccountID, id st
 }
 
 func (h *Handler) listOrders(ctx context.Context, acct order.AccountID, _ string, q map[string][]string) (any, error) {
-	p, err := queryParams(q, "symbol", "status", "side", "from", "to", "cursor", "limit")
+	p, err := albapi.QueryParams(q, "symbol", "status", "side", "from", "to", "cursor", "limit")
 	if err != nil {
 		return nil, err
 	}
 	f := readmodel.OrderFilter{Account: acct, Cursor: p["cursor"]}
 	if s := p["symbol"]; s != "" {
 		if f.Symbol, err = instrument.ParseSymbol(s); err != nil {
-			return nil, errf(kindInvalid, "INVALID_SYMBOL", "symbol", "symbol must look like BTC-USD or BTC/USD")
+			return nil, albapi.Errf(albapi.Invalid, "INVALID_SYMBOL", "symbol", "symbol must look like BTC-USD or BTC/USD")
 		}
 	}
 	switch s := strings.ToUpper(p["status"]); s {
@@ -185,21 +183,21 @@ func (h *Handler) listOrders(ctx context.Context, acct order.AccountID, _ string
 		f.OpenOnly = true
 	default:
 		if f.Status, err = order.ParseStatus(s); err != nil {
-			return nil, errf(kindInvalid, "INVALID_STATUS", "status", "status must be open or one of PENDING_NEW, NEW, PARTIALLY_FILLED, FILLED, PENDING_CANCEL, CANCELED, REJECTED, DENIED, EXPIRED")
+			return nil, albapi.Errf(albapi.Invalid, "INVALID_STATUS", "status", "status must be open or one of PENDING_NEW, NEW, PARTIALLY_FILLED, FILLED, PENDING_CANCEL, CANCELED, REJECTED, DENIED, EXPIRED")
 		}
 	}
 	if s := p["side"]; s != "" {
 		if f.Side, err = order.ParseSide(strings.ToUpper(s)); err != nil {
-			return nil, errf(kindInvalid, "INVALID_SIDE", "side", "side must be BUY or SELL")
+			return nil, albapi.Errf(albapi.Invalid, "INVALID_SIDE", "side", "side must be BUY or SELL")
 		}
 	}
-	if f.From, err = parseTime("from", p["from"]); err != nil {
+	if f.From, err = albapi.ParseTime("from", p["from"]); err != nil {
 		return nil, err
 	}
-	if f.To, err = parseTime("to", p["to"]); err != nil {
+	if f.To, err = albapi.ParseTime("to", p["to"]); err != nil {
 		return nil, err
 	}
-	if f.Limit, err = parseLimit(p["limit"]); err != nil {
+	if f.Limit, err = albapi.ParseLimit(p["limit"], 500); err != nil {
 		return nil, err
 	}
 	rs, next, err := h.cfg.Reader.Orders(ctx, f)
@@ -220,17 +218,17 @@ func (h *Handler) listOrders(ctx context.Context, acct order.AccountID, _ string
 }
 
 func (h *Handler) listFills(ctx context.Context, acct order.AccountID, _ string, q map[string][]string) (any, error) {
-	p, err := queryParams(q, "symbol", "orderId", "cursor", "limit")
+	p, err := albapi.QueryParams(q, "symbol", "orderId", "cursor", "limit")
 	if err != nil {
 		return nil, err
 	}
 	f := readmodel.FillFilter{Account: acct, Cursor: p["cursor"], OrderID: order.ID(p["orderId"])}
 	if s := p["symbol"]; s != "" {
 		if f.Symbol, err = instrument.ParseSymbol(s); err != nil {
-			return nil, errf(kindInvalid, "INVALID_SYMBOL", "symbol", "symbol must look like BTC-USD or BTC/USD")
+			return nil, albapi.Errf(albapi.Invalid, "INVALID_SYMBOL", "symbol", "symbol must look like BTC-USD or BTC/USD")
 		}
 	}
-	if f.Limit, err = parseLimit(p["limit"]); err != nil {
+	if f.Limit, err = albapi.ParseLimit(p["limit"], 500); err != nil {
 		return nil, err
 	}
 	rs, next, err := h.cfg.Reader.Fills(ctx, f)
@@ -251,7 +249,7 @@ func (h *Handler) listFills(ctx context.Context, acct order.AccountID, _ string,
 }
 
 func (h *Handler) listPositions(ctx context.Context, acct order.AccountID, _ string, q map[string][]string) (any, error) {
-	if _, err := queryParams(q); err != nil {
+	if _, err := albapi.QueryParams(q); err != nil {
 		return nil, err
 	}
 	ps, err := h.cfg.Reader.Positions(ctx, acct)
@@ -271,7 +269,7 @@ func (h *Handler) listPositions(ctx context.Context, acct order.AccountID, _ str
 }
 
 func (h *Handler) listBalances(ctx context.Context, acct order.AccountID, _ string, q map[string][]string) (any, error) {
-	if _, err := queryParams(q); err != nil {
+	if _, err := albapi.QueryParams(q); err != nil {
 		return nil, err
 	}
 	bs, err := h.cfg.Reader.Balances(ctx, acct)
@@ -285,71 +283,4 @@ func (h *Handler) listBalances(ctx context.Context, acct order.AccountID, _ stri
 		out.Balances = append(out.Balances, balanceView{Asset: b.Asset, Total: b.Total.String(), Locked: b.Locked.String(), Available: b.Available().String()})
 	}
 	return out, nil
-}
-
-// kind classifies an error for the transport; the set is closed.
-type kind uint8
-
-const (
-	kindInternal kind = iota
-	kindInvalid
-	kindUnauthenticated
-	kindForbidden
-	kindNotFound
-	kindUnavailable
-	kindMethod
-)
-
-var kindStatus = map[kind]int{
-	kindInternal:        http.StatusInternalServerError,
-	kindInvalid:         http.StatusBadRequest,
-	kindUnauthenticated: http.StatusUnauthorized,
-	kindForbidden:       http.StatusForbidden,
-	kindNotFound:        http.StatusNotFound,
-	kindUnavailable:     http.StatusServiceUnavailable,
-	kindMethod:          http.StatusMethodNotAllowed,
-}
-
-// apiError is a public error: a stable code, a human message and, for validation, the field.
-type apiError struct {
-	kind  kind
-	code  string
-	msg   string
-	field string
-	err   error // cause, logged only
-}
-
-func (e *apiError) Error() string {
-	if e.err != nil {
-		return e.code + ": " + e.msg + ": " + e.err.Error()
-	}
-	return e.code + ": " + e.msg
-}
-
-func (e *apiError) Unwrap() error { return e.err }
-
-func errf(k kind, code, field, msg string) *apiError {
-	return &apiError{kind: k, code: code, field: field, msg: msg}
-}
-
-// fail is the one place errors become responses. Unknown errors get a generic message; the detail
-// goes to the log only.
-func (h *Handler) fail(err error) events.ALBTargetGroupResponse {
-	var e *apiError
-	if !errors.As(err, &e) {
-		h.log.Error("internal error", "err", err)
-		e = &apiError{kind: kindInternal, code: "INTERNAL", msg: "internal error"}
-	} else if e.kind == kindInternal || e.kind == kindUnavailable {
-		h.log.Warn("request failed", "code", e.code, "err", e)
-	}
-	body := struct {
-		Code  string `json:"code"`
-		Msg   string `json:"msg"`
-		Field string `json:"field,omitempty"`
-	}{e.code, e.msg, e.field}
-	resp := respond(kindStatus[e.kind], body)
-	if e.kind == kindUnavailable {
-		resp.Headers["Retry-After"] = "1"
-	}
-	return resp
 }

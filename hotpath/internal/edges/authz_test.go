@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
+	"github.com/crypto-oms/crypto-oms/lambdas/albapi"
 	"github.com/crypto-oms/crypto-oms/lambdas/orderquery"
 )
 
@@ -23,7 +24,7 @@ func TestAccountIsolation(t *testing.T) {
 	if _, err := store.Project(context.Background(), lifecycle()); err != nil {
 		t.Fatal(err)
 	}
-	keys := orderquery.StaticKeys{
+	keys := albapi.StaticKeys{
 		"ka": {ID: "ka", Secret: []byte("sa"), Account: "acct-a", Scopes: []auth.Scope{auth.ScopeRead}},
 		"kb": {ID: "kb", Secret: []byte("sb"), Account: "acct-b", Scopes: []auth.Scope{auth.ScopeRead}},
 	}

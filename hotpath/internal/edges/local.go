@@ -15,6 +15,7 @@ import (
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
 	"github.com/crypto-oms/crypto-oms/hotpath/estate"
+	"github.com/crypto-oms/crypto-oms/lambdas/albapi"
 	"github.com/crypto-oms/crypto-oms/lambdas/orderquery"
 	"github.com/crypto-oms/crypto-oms/lambdas/projector"
 	"github.com/crypto-oms/crypto-oms/lambdas/readmodel"
@@ -75,7 +76,7 @@ func NewLocal(ctx context.Context, cfg LocalConfig) (*Local, error) {
 		return nil, fmt.Errorf("lambda edges: %w", err)
 	}
 	oq := orderquery.New(orderquery.Config{
-		Reader: store, Keys: orderquery.StaticKeys(cfg.Keys), DevAccount: cfg.DevAccount,
+		Reader: store, Keys: albapi.StaticKeys(cfg.Keys), DevAccount: cfg.DevAccount,
 		Logger: cfg.Logger.With("function", "order-query"),
 	})
 	l.Router = NewRouter(routes, map[string]ALBHandler{"order-query": oq.Handle}, 0, cfg.Logger.With("component", "alb"))

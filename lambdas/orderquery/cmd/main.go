@@ -19,6 +19,7 @@ import (
 
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
+	"github.com/crypto-oms/crypto-oms/lambdas/albapi"
 	"github.com/crypto-oms/crypto-oms/lambdas/orderquery"
 	"github.com/crypto-oms/crypto-oms/lambdas/readmodel"
 )
@@ -37,7 +38,7 @@ func env(name, def string) string {
 	return def
 }
 
-func loadKeys(path string) (orderquery.StaticKeys, error) {
+func loadKeys(path string) (albapi.StaticKeys, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load keys: %w", err)
@@ -46,7 +47,7 @@ func loadKeys(path string) (orderquery.StaticKeys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return orderquery.StaticKeys(keys), nil
+	return albapi.StaticKeys(keys), nil
 }
 
 func run(ctx context.Context) error {
