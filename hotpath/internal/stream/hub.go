@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/account"
@@ -208,31 +209,83 @@ func (h *Hub) onReport(r events.ExecutionReport) {
 	}
 }
 
-// publish sends an update on key to every subscriber, each with its own sequence number.
+// publish sends an update on key to every subscriber, each with its own sequence number. The payload
+// is built and encoded once per book depth, not once per connection: with a hundred dashboards the
+// per-connection cost is a copy, which keeps the fan-out from competing with the order path for CPU.
 func (h *Hub) publish(key subKey, data func(*subState) any) {
+	var env *envelope
+	var payloads map[int][]byte
 	for c := range h.conns {
-		if s, ok := c.subs[key]; ok {
-			s.seq++
-			h.send(c, frame{Type: "update", Channel: key.channel, Symbol: string(key.symbol), Seq: s.seq, Data: data(s)})
+		s, ok := c.subs[key]
+		if !ok || c.dead {
+			continue
 		}
+		if env == nil {
+			env, payloads = newEnvelope(key.channel, key.symbol), map[int][]byte{}
+		}
+		p, ok := payloads[s.depth]
+		if !ok {
+			if p = h.encode(data(s)); p == nil {
+				return
+			}
+			payloads[s.depth] = p
+		}
+		s.seq++
+		h.sendBytes(c, env.frame(s.seq, p))
 	}
 }
 
 func (h *Hub) publishUser(id order.AccountID, channel string, data func() any) {
 	key := subKey{channel: channel}
-	var payload any
+	var env *envelope
+	var payload []byte
 	for c := range h.conns {
-		if c.account != id {
+		if c.account != id || c.dead {
 			continue
 		}
 		if s, ok := c.subs[key]; ok {
-			if payload == nil {
-				payload = data()
+			if env == nil {
+				if payload = h.encode(data()); payload == nil {
+					return
+				}
+				env = newEnvelope(channel, "")
 			}
 			s.seq++
-			h.send(c, frame{Type: "update", Channel: channel, Seq: s.seq, Data: payload})
+			h.sendBytes(c, env.frame(s.seq, payload))
 		}
 	}
+}
+
+func (h *Hub) encode(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		h.log.Error("stream: encode payload", "err", err)
+		return nil
+	}
+	return b
+}
+
+// envelope is the fixed part of an update frame; it encodes exactly as frame does (same field order,
+// omitempty symbol), which TestUpdateFrameMatchesFrame pins.
+type envelope struct{ head []byte }
+
+func newEnvelope(channel string, symbol instrument.Symbol) *envelope {
+	ch, _ := json.Marshal(channel)
+	head := append([]byte(`{"type":"update","channel":`), ch...)
+	if symbol != "" {
+		sym, _ := json.Marshal(string(symbol))
+		head = append(append(head, `,"symbol":`...), sym...)
+	}
+	return &envelope{head: append(head, `,"seq":`...)}
+}
+
+func (e *envelope) frame(seq uint64, payload []byte) []byte {
+	b := make([]byte, 0, len(e.head)+len(payload)+32)
+	b = append(b, e.head...)
+	b = strconv.AppendUint(b, seq, 10)
+	b = append(b, `,"data":`...)
+	b = append(b, payload...)
+	return append(b, '}')
 }
 
 type frame struct {
@@ -255,6 +308,13 @@ func (h *Hub) send(c *conn, f frame) {
 	b, err := json.Marshal(f)
 	if err != nil {
 		h.log.Error("stream: encode frame", "err", err)
+		return
+	}
+	h.sendBytes(c, b)
+}
+
+func (h *Hub) sendBytes(c *conn, b []byte) {
+	if c.dead {
 		return
 	}
 	select {
