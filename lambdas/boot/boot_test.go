@@ -1,0 +1,135 @@
+package boot_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/crypto-oms/crypto-oms/lambdas/boot"
+)
+
+// secretsServer speaks Secrets Manager's JSON 1.1 protocol for GetSecretValue, so the real SDK client
+// and its error handling are exercised.
+func secretsServer(t *testing.T, secrets map[string]string) *secretsmanager.Client {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Amz-Target") != "secretsmanager.GetSecretValue" || !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256") {
+			http.Error(w, "unexpected request", http.StatusBadRequest)
+			return
+		}
+		var in struct{ SecretId string }
+		b, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(b, &in); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		s, ok := secrets[in.SecretId]
+		if !ok {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"__type":"ResourceNotFoundException","Message":"Secrets Manager can't find the specified secret."}`))
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"ARN": in.SecretId, "Name": "x", "SecretString": s, "VersionId": "v1"})
+	}))
+	t.Cleanup(srv.Close)
+	return secretsmanager.New(secretsmanager.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+	})
+}
+
+func env(m map[string]string) boot.Env { return func(k string) string { return m[k] } }
+
+func TestMongoURI(t *testing.T) {
+	dir := t.TempDir()
+	ca := filepath.Join(dir, boot.DefaultCAFile)
+	if err := os.WriteFile(ca, []byte("-----BEGIN CERTIFICATE-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sm := secretsServer(t, map[string]string{
+		"arn:docdb": `{"username":"omsadmin","password":"p@ss/word:1","host":"ignored","port":27017}`,
+		"arn:bad":   `{"user":"x"}`,
+	})
+	t.Run("explicit URI wins", func(t *testing.T) {
+		r := &boot.Resolver{Env: env(map[string]string{"OMS_MONGO_URI": "mongodb://127.0.0.1:1/", "OMS_DOCDB_SECRET_ARN": "arn:docdb"}), Secrets: sm}
+		u, err := r.MongoURI(context.Background())
+		if err != nil || u != "mongodb://127.0.0.1:1/" {
+			t.Fatalf("got %q, %v", u, err)
+		}
+	})
+	t.Run("from the DocumentDB secret", func(t *testing.T) {
+		r := &boot.Resolver{Env: env(map[string]string{"OMS_DOCDB_SECRET_ARN": "arn:docdb", "OMS_DOCDB_ENDPOINT": "oms.cluster-x.docdb.amazonaws.com:27017", "LAMBDA_TASK_ROOT": dir}), Secrets: sm}
+		raw, err := r.MongoURI(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pw, _ := u.User.Password()
+		q := u.Query()
+		if u.User.Username() != "omsadmin" || pw != "p@ss/word:1" || u.Host != "oms.cluster-x.docdb.amazonaws.com:27017" ||
+			q.Get("tls") != "true" || q.Get("tlsCAFile") != ca || q.Get("retryWrites") != "false" || q.Get("replicaSet") != "rs0" {
+			t.Fatalf("uri %s", raw)
+		}
+	})
+	for name, e := range map[string]map[string]string{
+		"nothing set":           {},
+		"missing secret":        {"OMS_DOCDB_SECRET_ARN": "arn:nope", "OMS_DOCDB_ENDPOINT": "h:1", "OMS_DOCDB_CA_FILE": ca},
+		"secret lacks password": {"OMS_DOCDB_SECRET_ARN": "arn:bad", "OMS_DOCDB_ENDPOINT": "h:1", "OMS_DOCDB_CA_FILE": ca},
+		"no CA bundle":          {"OMS_DOCDB_SECRET_ARN": "arn:docdb", "OMS_DOCDB_ENDPOINT": "h:1", "OMS_DOCDB_CA_FILE": filepath.Join(dir, "none.pem")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := &boot.Resolver{Env: env(e), Secrets: sm}
+			if u, err := r.MongoURI(context.Background()); err == nil {
+				t.Fatalf("got %q, want an error", u)
+			} else if strings.Contains(err.Error(), "p@ss") {
+				t.Fatalf("error leaks the password: %v", err)
+			}
+		})
+	}
+}
+
+func TestAPIKeys(t *testing.T) {
+	keyJSON := `[{"id":"ops-1","secret":"0123456789abcdef0123","account":"ops","scopes":["admin","read"]}]`
+	sm := secretsServer(t, map[string]string{"arn:keys": keyJSON, "arn:junk": `{"not":"a list"}`})
+	file := filepath.Join(t.TempDir(), "keys.json")
+	if err := os.WriteFile(file, []byte(keyJSON), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		want    int
+		wantErr bool
+	}{
+		{"none configured", map[string]string{}, 0, false},
+		{"file", map[string]string{"OMS_API_KEYS_FILE": file}, 1, false},
+		{"secret", map[string]string{"OMS_API_KEYS_SECRET_ARN": "arn:keys"}, 1, false},
+		{"secret not found", map[string]string{"OMS_API_KEYS_SECRET_ARN": "arn:none"}, 0, true},
+		{"secret not a key list", map[string]string{"OMS_API_KEYS_SECRET_ARN": "arn:junk"}, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			keys, err := (&boot.Resolver{Env: env(tc.env), Secrets: sm}).APIKeys(context.Background())
+			if (err != nil) != tc.wantErr || len(keys) != tc.want {
+				t.Fatalf("keys=%v err=%v", keys, err)
+			}
+			if tc.want == 1 && (keys["ops-1"].Account != "ops" || string(keys["ops-1"].Secret) != "0123456789abcdef0123") {
+				t.Fatalf("key %+v", keys["ops-1"])
+			}
+		})
+	}
+}
