@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -29,10 +30,22 @@ type Price struct {
 	Date   string          `json:"date"`
 	Source string          `json:"source"`
 	URL    string          `json:"url"`
+	// Verified records the check of the value against a public source: "YYYY-MM-DD via <where>" when a
+	// source quoting this us-east-1 price was found, "unverified: <reason>" when none was. docs/cost.md
+	// lists both kinds.
+	Verified string `json:"verified"`
 	// Query says how omscost -refresh-prices finds this price in the AWS Price List API; nil keeps the
 	// pinned value on refresh (prices whose product filters we have not pinned down).
 	Query *Query `json:"query,omitempty"`
 }
+
+// IsVerified reports whether p's value was confirmed against a public source.
+func (p Price) IsVerified() bool { return verifiedRE.MatchString(p.Verified) }
+
+var (
+	verifiedRE   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2} via \S.*$`)
+	unverifiedRE = regexp.MustCompile(`^unverified: \S.*$`)
+)
 
 // Query selects exactly one product of the AWS Price List API (GetProducts with TERM_MATCH filters).
 type Query struct {
@@ -200,6 +213,9 @@ func ParsePriceSheet(b []byte) (PriceSheet, error) {
 		p := s.Prices[k]
 		if p.Date == "" || p.Source == "" || p.URL == "" || p.Unit == "" || p.USD.Sign() < 0 {
 			return PriceSheet{}, fmt.Errorf("cost: price %q lacks date, source, url, unit or a non-negative value", k)
+		}
+		if !verifiedRE.MatchString(p.Verified) && !unverifiedRE.MatchString(p.Verified) {
+			return PriceSheet{}, fmt.Errorf("cost: price %q: verified must be \"YYYY-MM-DD via <source>\" or \"unverified: <reason>\", not %q", k, p.Verified)
 		}
 		if p.Query != nil && (p.Query.ServiceCode == "" || len(p.Query.Filters) == 0) {
 			return PriceSheet{}, fmt.Errorf("cost: price %q has a query without serviceCode or filters", k)

@@ -44,7 +44,7 @@ func quiet(p cost.Profiles) cost.Traffic {
 }
 
 func TestParsePriceSheet(t *testing.T) {
-	const ok = `{"region":"us-east-1","currency":"USD","hoursPerMonth":"730","prices":{"x":{"usd":"1","unit":"hour","date":"2026-11-25","source":"s","url":"u"}}}`
+	const ok = `{"region":"us-east-1","currency":"USD","hoursPerMonth":"730","prices":{"x":{"usd":"1","unit":"hour","date":"2026-11-25","source":"s","url":"u","verified":"2026-11-25 via https://example.com/p"}}}`
 	tests := []struct {
 		name, doc string
 		wantErr   bool
@@ -55,6 +55,10 @@ func TestParsePriceSheet(t *testing.T) {
 		{"no region", strings.Replace(ok, `"region":"us-east-1"`, `"region":""`, 1), true},
 		{"other currency", strings.Replace(ok, `"USD"`, `"EUR"`, 1), true},
 		{"unknown field", strings.Replace(ok, `"url":"u"`, `"url":"u","note":"n"`, 1), true},
+		{"unverified with a reason", strings.Replace(ok, `"2026-11-25 via https://example.com/p"`, `"unverified: no page found"`, 1), false},
+		{"verification missing", strings.Replace(ok, `,"verified":"2026-11-25 via https://example.com/p"`, ``, 1), true},
+		{"verified without a date", strings.Replace(ok, `"2026-11-25 via https://example.com/p"`, `"via https://example.com/p"`, 1), true},
+		{"unverified without a reason", strings.Replace(ok, `"2026-11-25 via https://example.com/p"`, `"unverified: "`, 1), true},
 		{"query without filters", strings.Replace(ok, `"url":"u"`, `"url":"u","query":{"serviceCode":"AmazonEC2"}`, 1), true},
 		{"not json", `{`, true},
 	}
@@ -402,8 +406,8 @@ func TestSVGMarksBreakEvenAndProfile(t *testing.T) {
 		current float64
 		want    []string
 	}{
-		{"crossing", cost.BreakEvenPoint{At: 60, Found: true}, 20, []string{"<svg", "<polyline", "break-even 60.0 q/s", "profile 20 q/s", "</svg>"}},
-		{"no crossing", cost.BreakEvenPoint{CheaperBelow: cost.EKSOnly}, -1, []string{"no break-even in range: eks-only cheaper throughout"}},
+		{"crossing", cost.BreakEvenPoint{At: 60, Found: true}, 20, []string{"<svg", "<polyline", "break-even 60.0 q/s: hybrid cheaper below, eks-only above", "<circle", "profile 20 q/s", "</svg>"}},
+		{"no crossing", cost.BreakEvenPoint{CheaperBelow: cost.EKSOnly}, -1, []string{"no break-even in range: eks-only cheaper throughout", ">$5<", ">$35<", ">20<", ">100<"}}, // ticks on round steps: 10..30 padded to 5..35 by 5, 0..100 by 20
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -460,48 +464,23 @@ func TestParseProfilesRejectsBadTraffic(t *testing.T) {
 	}
 }
 
-func TestOnDemandUSD(t *testing.T) {
-	const one = `{"product":{"sku":"A"},"terms":{"OnDemand":{"A.T":{"priceDimensions":{"A.T.D":{"unit":"Hrs","beginRange":"0","pricePerUnit":{"USD":"0.0816000000"}}}}}}}`
-	const tiered = `{"product":{"sku":"B"},"terms":{"OnDemand":{"B.T":{"priceDimensions":{
-		"B.T.1":{"unit":"GB-Mo","beginRange":"51200","pricePerUnit":{"USD":"0.022"}},
-		"B.T.0":{"unit":"GB-Mo","beginRange":"0","pricePerUnit":{"USD":"0.023"}}}}}}}`
-	tests := []struct {
-		name, doc, usd, unit string
-		wantErr              bool
-	}{
-		{"single dimension", one, "0.0816", "Hrs", false},
-		{"first tier of several", tiered, "0.023", "GB-Mo", false},
-		{"two terms", `{"terms":{"OnDemand":{"a":{},"b":{}}}}`, "", "", true},
-		{"no USD", strings.Replace(one, `"USD"`, `"CNY"`, 1), "", "", true},
-		{"bad number", strings.Replace(one, `0.0816000000`, `cheap`, 1), "", "", true},
-		{"not json", `[`, "", "", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			usd, unit, err := cost.OnDemandUSD([]byte(tt.doc))
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v", err)
-			}
-			if !tt.wantErr && (!usd.Equal(d(tt.usd)) || unit != tt.unit) {
-				t.Errorf("= %s %s, want %s %s", usd, unit, tt.usd, tt.unit)
-			}
-		})
-	}
-}
-
 func TestWithQuotes(t *testing.T) {
 	s, err := cost.LoadPriceSheet()
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := s.Prices["ec2.m7g.large"]
-	got, err := s.WithQuotes(map[string]decimal.Decimal{"ec2.m7g.large": d("0.09")}, "2027-01-02")
+	got, err := s.WithQuotes(map[string]cost.Quote{"ec2.m7g.large": {USD: d("0.09"), SKU: "J4NPDA23XG74H3ZT"}}, "2027-01-02")
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := got.Prices["ec2.m7g.large"]
-	if !p.USD.Equal(d("0.09")) || p.Date != "2027-01-02" || p.Source != cost.RefreshSource || p.Query == nil {
+	if !p.USD.Equal(d("0.09")) || p.Date != "2027-01-02" || p.Source != cost.RefreshSource || p.Query == nil ||
+		p.Verified != "2027-01-02 via AWS Price List API GetProducts, SKU J4NPDA23XG74H3ZT" || !p.IsVerified() {
 		t.Errorf("refreshed price = %+v", p)
+	}
+	if _, err := got.Marshal(); err != nil {
+		t.Fatal(err)
 	}
 	if s.Prices["ec2.m7g.large"] != before {
 		t.Error("WithQuotes changed the original sheet")
@@ -509,7 +488,147 @@ func TestWithQuotes(t *testing.T) {
 	if got.Prices["nat.hour"] != s.Prices["nat.hour"] {
 		t.Error("an unquoted price changed")
 	}
-	if _, err := s.WithQuotes(map[string]decimal.Decimal{"ec2.x1.huge": d("1")}, "2027-01-02"); err == nil {
-		t.Error("quote for a key the sheet lacks accepted")
+	for name, q := range map[string]map[string]cost.Quote{
+		"unknown key": {"ec2.x1.huge": {USD: d("1"), SKU: "S"}},
+		"negative":    {"ec2.m7g.large": {USD: d("-1"), SKU: "S"}},
+		"no SKU":      {"ec2.m7g.large": {USD: d("1")}},
+	} {
+		if _, err := s.WithQuotes(q, "2027-01-02"); err == nil {
+			t.Errorf("%s: quote accepted", name)
+		}
+	}
+}
+
+// TestHotPathScalesWithLoad raises each load driver alone over five orders of magnitude, for both
+// sizings and both layouts: the replicas of the workload it drives and the nodes never fall at either
+// load level, and at the top they are above the sizing's floor, so the driver really scales them.
+func TestHotPathScalesWithLoad(t *testing.T) {
+	m, p, s := setup(t)
+	drivers := []struct {
+		name, workload string
+		set            func(*cost.Traffic, decimal.Decimal)
+	}{
+		{"orders", "gateway", func(tr *cost.Traffic, v decimal.Decimal) { tr.OrdersPerSecAvg, tr.OrdersPerSecPeak = v, v.Mul(d("10")) }},
+		{"orders", "processor", func(tr *cost.Traffic, v decimal.Decimal) { tr.OrdersPerSecAvg, tr.OrdersPerSecPeak = v, v.Mul(d("10")) }},
+		{"peak orders", "gateway", func(tr *cost.Traffic, v decimal.Decimal) { tr.OrdersPerSecPeak = v }},
+		{"price ticks", "marketdata", func(tr *cost.Traffic, v decimal.Decimal) { tr.PriceTicksPerSec = v }},
+		{"websockets", "gateway", func(tr *cost.Traffic, v decimal.Decimal) { tr.WebSocketConnections = v }},
+	}
+	for _, sizingName := range []string{"dev", "prod"} {
+		sz := sizing(t, s, sizingName)
+		for _, l := range cost.Layouts {
+			for _, dr := range drivers {
+				t.Run(sizingName+"/"+l.String()+"/"+dr.name+"/"+dr.workload, func(t *testing.T) {
+					var prev [2]cost.Cluster
+					for i, v := range []string{"0", "10", "100", "1000", "10000", "100000"} {
+						tr := quiet(p)
+						tr.PeakHoursPerDay = d("4")
+						dr.set(&tr, d(v))
+						off, peak, err := m.Clusters(sz, tr, l)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for lv, c := range [2]cost.Cluster{off, peak} {
+							if i > 0 && (c.Replicas[dr.workload] < prev[lv].Replicas[dr.workload] || c.Nodes < prev[lv].Nodes) {
+								t.Errorf("%s at %s: level %d has %d replicas, %d nodes; before %d, %d", dr.name, v, lv, c.Replicas[dr.workload], c.Nodes, prev[lv].Replicas[dr.workload], prev[lv].Nodes)
+							}
+						}
+						prev = [2]cost.Cluster{off, peak}
+					}
+					floor := int64(sz.Workloads[dr.workload].MinReplicas)
+					if prev[1].Replicas[dr.workload] <= floor || prev[1].Nodes <= int64(sz.EKS.NodeMin) {
+						t.Errorf("%s at 100000: %s has %d replicas (floor %d) on %d nodes (nodeMin %d): the load does not drive it",
+							dr.name, dr.workload, prev[1].Replicas[dr.workload], floor, prev[1].Nodes, sz.EKS.NodeMin)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestClustersHandComputed checks replica and node counts against arithmetic from sizing.json (prod,
+// c7g.2xlarge: 7,200m CPU and 14,745.6 MiB allocatable per node).
+func TestClustersHandComputed(t *testing.T) {
+	m, p, s := setup(t)
+	prod := sizing(t, s, "prod")
+	ex := p.Profiles["exchange"]
+	off, peak, err := m.Clusters(prod, ex, cost.Hybrid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Off-peak: gateway max(4, 2,000 orders/s × 400m/1k ÷ 1,200m = 1, 50,000 WebSockets ÷ 5,000 = 10) = 10;
+	// processor max(6, 400m ÷ 1,200m) = 6; marketdata max(2, 10,000 ticks × 100m/1k ÷ 700m = 1.4) = 2.
+	// CPU 10 × 2,000 + 6 × 2,000 + 2 × 1,000 = 34,000m → 5 nodes; memory 47,104 MiB → 4 nodes.
+	// Peak: gateway max(4, 20,000 × 400m/1k ÷ 1,200m = 6.7, 10) = 10: the WebSockets bind, not the orders.
+	for name, c := range map[string]cost.Cluster{"off-peak": off, "peak": peak} {
+		if c.Replicas["gateway"] != 10 || c.Replicas["processor"] != 6 || c.Replicas["marketdata"] != 2 ||
+			!c.CPUMilli.Equal(d("34000")) || !c.MemMiB.Equal(d("47104")) || c.Nodes != 5 || c.EdgePods != 0 || len(c.OverMax) != 0 {
+			t.Errorf("%s = %+v", name, c)
+		}
+	}
+	ex.WebSocketConnections = d("0")
+	_, peak, err = m.Clusters(prod, ex, cost.Hybrid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if peak.Replicas["gateway"] != 7 {
+		t.Errorf("peak gateway without WebSockets = %d, want ceil(6.7) = 7", peak.Replicas["gateway"])
+	}
+}
+
+// TestOverSizingIsWarnedNotCapped checks that load beyond the sizing is priced in full and said.
+func TestOverSizingIsWarnedNotCapped(t *testing.T) {
+	m, p, s := setup(t)
+	prod := sizing(t, s, "prod")
+	ex := p.Profiles["exchange"]
+	e, err := m.Estimate(prod, ex, cost.EKSOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, peak, err := m.Clusters(prod, ex, cost.EKSOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if peak.Nodes <= int64(prod.EKS.NodeMax) {
+		t.Fatalf("exchange EKS-only needs %d nodes at peak, within nodeMax %d: the case this test is about is gone", peak.Nodes, prod.EKS.NodeMax)
+	}
+	want := "eks-only at peak load needs " + decimal.NewFromInt(peak.Nodes).String() + " c7g.2xlarge nodes > nodeMax 12"
+	if len(e.Warnings) != 1 || !strings.Contains(e.Warnings[0], want) || !strings.Contains(e.Warnings[0], "not capped") {
+		t.Errorf("warnings = %q, want one containing %q", e.Warnings, want)
+	}
+	// Node-hours = (off-peak × 20 h + peak × 4 h) ÷ 24 × 730, at $0.29/h, with the peak count uncapped.
+	nodeHours := decimal.NewFromInt(off.Nodes*20 + peak.Nodes*4).Div(d("24")).Mul(d("730"))
+	if got, want := e.Line("EKS nodes"), nodeHours.Mul(d("0.29")).Round(2); !got.Equal(want) {
+		t.Errorf("EKS nodes = %s, want %s (uncapped)", got, want)
+	}
+	h, err := m.Estimate(prod, ex, cost.Hybrid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Warnings) != 0 {
+		t.Errorf("hybrid exchange fits its sizing but warns %q", h.Warnings)
+	}
+	dev := sizing(t, s, "dev")
+	crowd := quiet(p)
+	crowd.WebSocketConnections = d("20000") // 10 gateway replicas at 2,000 each, maxReplicas 6
+	b, err := m.Estimate(dev, crowd, cost.Hybrid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(b.Warnings, func(w string) bool { return strings.Contains(w, "gateway needs 10 replicas > maxReplicas 6") }) {
+		t.Errorf("warnings = %q", b.Warnings)
+	}
+}
+
+func TestPinnedPricesSayWhetherTheyAreVerified(t *testing.T) {
+	s, err := cost.LoadPriceSheet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range s.Keys() {
+		p := s.Prices[k]
+		if p.IsVerified() && !strings.Contains(p.Verified, "https://") {
+			t.Errorf("%s is verified without naming where: %q", k, p.Verified)
+		}
 	}
 }

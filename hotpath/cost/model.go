@@ -33,6 +33,13 @@ func (l Layout) String() string {
 	}
 }
 
+func (l Layout) other() Layout {
+	if l == Hybrid {
+		return EKSOnly
+	}
+	return Hybrid
+}
+
 // Line is one priced line item: a service, how it was computed, its monthly cost in USD (rounded to the
 // cent) and the price-sheet keys it multiplies, so every figure traces back to the sheet.
 type Line struct {
@@ -48,6 +55,10 @@ type Bill struct {
 	Layout Layout
 	Lines  []Line
 	Total  decimal.Decimal
+	// Warnings says where the load needs more than the sizing allows (replicas above maxReplicas, nodes
+	// above nodeMax). The bill prices what the load needs; a warning means the deployed sizing would
+	// saturate instead.
+	Warnings []string
 }
 
 // Line returns the monthly cost of the named service, zero when the layout has no such line.
@@ -101,21 +112,23 @@ func dInt[T ~int | ~int64](v T) decimal.Decimal { return decimal.NewFromInt(int6
 
 // load is the request rate at one moment: the profile's average or its peak.
 type load struct {
-	orders, queries, adminPerSec, ticks decimal.Decimal
+	orders, queries, adminPerSec, ticks, wsConnections decimal.Decimal
 }
 
 func avgLoad(t Traffic) load {
-	return load{t.OrdersPerSecAvg, t.QueriesPerSec, t.AdminRequestsPerDay.Div(d86400), t.PriceTicksPerSec}
+	return load{t.OrdersPerSecAvg, t.QueriesPerSec, t.AdminRequestsPerDay.Div(d86400), t.PriceTicksPerSec, t.WebSocketConnections}
 }
 
-// peakLoad raises orders and queries to their peak; admin traffic and the price feed do not peak with
-// trading.
+// peakLoad raises orders and queries to their peak; admin traffic, the price feed and the WebSocket
+// connections (the profile gives one figure: the connections held open through the day) do not peak
+// with trading.
 func peakLoad(t Traffic) load {
-	return load{t.OrdersPerSecPeak, t.QueriesPerSec.Mul(t.QueryPeakFactor), t.AdminRequestsPerDay.Div(d86400), t.PriceTicksPerSec}
+	return load{t.OrdersPerSecPeak, t.QueriesPerSec.Mul(t.QueryPeakFactor), t.AdminRequestsPerDay.Div(d86400), t.PriceTicksPerSec, t.WebSocketConnections}
 }
 
 // workloadDriver says which rate drives each hot-path workload's CPU; the model refuses a workload it
-// has no driver for rather than price it flat.
+// has no driver for rather than price it flat. WebSocket connections add replicas separately, through
+// wsConnectionsPerReplica.
 var workloadDriver = map[string]func(load) decimal.Decimal{
 	"gateway":    func(l load) decimal.Decimal { return l.orders },
 	"processor":  func(l load) decimal.Decimal { return l.orders },
@@ -158,78 +171,115 @@ func (m Model) durationMs(fn string, batch decimal.Decimal) (decimal.Decimal, er
 	return h.BaseMs.Add(h.PerRecordMs.Mul(batch)).Ceil(), nil
 }
 
-// cluster is what the EKS cluster runs at one load level.
-type cluster struct {
-	cpuMilli, memMiB decimal.Decimal
-	nodes, edgePods  int64
-	replicas         []string // "gateway 2" etc., for the detail column
-	overMax          []string // workloads or node counts above their sizing maximum
+// Cluster is what the EKS cluster runs at one load level: replicas of every hot-path workload, the
+// edge pods of the EKS-only layout, the requests they add up to and the nodes those need.
+type Cluster struct {
+	// Replicas maps each hot-path workload (estate.Workloads) to its replica count.
+	Replicas map[string]int64
+	// EdgePods is the number of edge pods (EKS-only; zero in hybrid).
+	EdgePods         int64
+	CPUMilli, MemMiB decimal.Decimal
+	// Nodes is what the requests need on the sizing's node type, never capped at nodeMax.
+	Nodes int64
+	// OverMax lists every count above its sizing maximum (maxReplicas, nodeMax): the sizing would have to
+	// grow for this load.
+	OverMax []string
 }
 
-// clusterAt sizes the cluster for layout l at load ld: hot-path replicas from each workload's CPU per
-// 1k req/s, edge pods (EKS-only) from the handler durations, nodes from the sum of requests.
-func (m Model) clusterAt(p estate.Profile, ld load, l Layout) (cluster, error) {
+// replicasFor returns the replicas workload w needs at ld: its floor, what its CPU per 1k req/s needs at the
+// autoscaler's target, and what its WebSocket connections need.
+func replicasFor(w string, wl estate.Workload, ld load) (int64, error) {
+	drive, ok := workloadDriver[w]
+	if !ok {
+		return 0, fmt.Errorf("cost: no load driver for workload %q", w)
+	}
+	n := int64(max(1, wl.MinReplicas))
+	if wl.CPUMilliPer1kRps > 0 && wl.TargetCPUPercent > 0 {
+		need := drive(ld).Div(d1000).Mul(dInt(wl.CPUMilliPer1kRps))
+		perReplica := dInt(wl.CPURequestMilli).Mul(dInt(wl.TargetCPUPercent)).Div(d100)
+		n = max(n, need.Div(perReplica).Ceil().IntPart())
+	}
+	if wl.WSConnectionsPerReplica > 0 {
+		n = max(n, ld.wsConnections.Div(dInt(wl.WSConnectionsPerReplica)).Ceil().IntPart())
+	}
+	return n, nil
+}
+
+// clusterAt sizes the cluster for layout l at load ld: hot-path replicas from each workload's CPU per 1k
+// req/s and WebSocket connections, edge pods (EKS-only) from the handler durations, nodes from the sum of
+// requests.
+func (m Model) clusterAt(p estate.Profile, ld load, l Layout) (Cluster, error) {
 	a := m.Assumptions
-	var c cluster
+	c := Cluster{Replicas: map[string]int64{}}
 	for _, w := range estate.Workloads {
 		wl := p.Workloads[w]
-		drive, ok := workloadDriver[w]
-		if !ok {
-			return cluster{}, fmt.Errorf("cost: no load driver for workload %q", w)
-		}
-		n := int64(max(1, wl.MinReplicas))
-		if wl.CPUMilliPer1kRps > 0 && wl.TargetCPUPercent > 0 {
-			need := drive(ld).Div(d1000).Mul(dInt(wl.CPUMilliPer1kRps))
-			perReplica := dInt(wl.CPURequestMilli).Mul(dInt(wl.TargetCPUPercent)).Div(d100)
-			n = max(n, need.Div(perReplica).Ceil().IntPart())
+		n, err := replicasFor(w, wl, ld)
+		if err != nil {
+			return Cluster{}, err
 		}
 		if wl.MaxReplicas > 0 && n > int64(wl.MaxReplicas) {
-			c.overMax = append(c.overMax, fmt.Sprintf("%s %d > maxReplicas %d", w, n, wl.MaxReplicas))
+			c.OverMax = append(c.OverMax, fmt.Sprintf("%s needs %d replicas > maxReplicas %d", w, n, wl.MaxReplicas))
 		}
-		c.replicas = append(c.replicas, fmt.Sprintf("%s %d", w, n))
-		c.cpuMilli = c.cpuMilli.Add(dInt(n * int64(wl.CPURequestMilli)))
-		c.memMiB = c.memMiB.Add(dInt(n * int64(wl.MemoryRequestMiB)))
+		c.Replicas[w] = n
+		c.CPUMilli = c.CPUMilli.Add(dInt(n * int64(wl.CPURequestMilli)))
+		c.MemMiB = c.MemMiB.Add(dInt(n * int64(wl.MemoryRequestMiB)))
 	}
 	if l == EKSOnly {
 		inv := m.invocations(p, ld)
 		for _, fn := range estate.Functions {
 			pod := p.Lambdas[fn].EKSOnlyPod
 			if pod.CPURequestMilli <= 0 {
-				return cluster{}, fmt.Errorf("cost: sizing has no eksOnlyPod for %q", fn)
+				return Cluster{}, fmt.Errorf("cost: sizing has no eksOnlyPod for %q", fn)
 			}
 			dur, err := m.durationMs(fn, inv[fn].batch)
 			if err != nil {
-				return cluster{}, err
+				return Cluster{}, err
 			}
 			// CPU cores busy = invocations/s × seconds each × the CPU share of that time, held at the
 			// autoscaler's target utilisation.
 			milli := inv[fn].perSec.Mul(dur).Mul(a.PodCPUShareOfDuration).Div(a.PodTargetCPU)
 			r := max(int64(max(1, pod.MinReplicas)), milli.Div(dInt(pod.CPURequestMilli)).Ceil().IntPart())
-			c.edgePods += r
-			c.cpuMilli = c.cpuMilli.Add(dInt(r * int64(pod.CPURequestMilli)))
-			c.memMiB = c.memMiB.Add(dInt(r * int64(pod.MemoryRequestMiB)))
+			c.EdgePods += r
+			c.CPUMilli = c.CPUMilli.Add(dInt(r * int64(pod.CPURequestMilli)))
+			c.MemMiB = c.MemMiB.Add(dInt(r * int64(pod.MemoryRequestMiB)))
 		}
 	}
 	cpuNode := dInt(p.EKS.NodeVCPU).Mul(d1000).Mul(a.NodeAllocatable)
 	memNode := decimal.NewFromFloat(p.EKS.NodeMemoryGiB).Mul(d1024).Mul(a.NodeAllocatable)
 	if cpuNode.Sign() <= 0 || memNode.Sign() <= 0 {
-		return cluster{}, fmt.Errorf("cost: node type %s has no allocatable CPU or memory", p.EKS.NodeInstanceType)
+		return Cluster{}, fmt.Errorf("cost: node type %s has no allocatable CPU or memory", p.EKS.NodeInstanceType)
 	}
-	c.nodes = max(int64(p.EKS.NodeMin), c.cpuMilli.Div(cpuNode).Ceil().IntPart(), c.memMiB.Div(memNode).Ceil().IntPart())
-	if c.nodes > int64(p.EKS.NodeMax) {
-		c.overMax = append(c.overMax, fmt.Sprintf("nodes %d > nodeMax %d", c.nodes, p.EKS.NodeMax))
+	c.Nodes = max(int64(p.EKS.NodeMin), c.CPUMilli.Div(cpuNode).Ceil().IntPart(), c.MemMiB.Div(memNode).Ceil().IntPart())
+	if c.Nodes > int64(p.EKS.NodeMax) {
+		c.OverMax = append(c.OverMax, fmt.Sprintf("needs %d %s nodes > nodeMax %d", c.Nodes, p.EKS.NodeInstanceType, p.EKS.NodeMax))
 	}
 	return c, nil
 }
 
-func (c cluster) describe() string {
-	s := fmt.Sprintf("%d nodes for %sm CPU, %s MiB (%s", c.nodes, c.cpuMilli, c.memMiB, strings.Join(c.replicas, ", "))
-	if c.edgePods > 0 {
-		s += fmt.Sprintf(", %d edge pods", c.edgePods)
+// Clusters sizes the cluster of layout l under traffic t at its two load levels: off-peak (the average
+// load) and peak.
+func (m Model) Clusters(p estate.Profile, t Traffic, l Layout) (offPeak, peak Cluster, err error) {
+	if offPeak, err = m.clusterAt(p, avgLoad(t), l); err != nil {
+		return Cluster{}, Cluster{}, err
+	}
+	if peak, err = m.clusterAt(p, peakLoad(t), l); err != nil {
+		return Cluster{}, Cluster{}, err
+	}
+	return offPeak, peak, nil
+}
+
+func (c Cluster) describe() string {
+	reps := make([]string, 0, len(estate.Workloads))
+	for _, w := range estate.Workloads {
+		reps = append(reps, fmt.Sprintf("%s %d", w, c.Replicas[w]))
+	}
+	s := fmt.Sprintf("%d nodes for %sm CPU, %s MiB (%s", c.Nodes, c.CPUMilli, c.MemMiB, strings.Join(reps, ", "))
+	if c.EdgePods > 0 {
+		s += fmt.Sprintf(", %d edge pods", c.EdgePods)
 	}
 	s += ")"
-	if len(c.overMax) > 0 {
-		s += "; above sizing: " + strings.Join(c.overMax, ", ")
+	if len(c.OverMax) > 0 {
+		s += "; ABOVE SIZING: " + strings.Join(c.OverMax, ", ")
 	}
 	return s
 }
@@ -281,15 +331,20 @@ func (m Model) Estimate(p estate.Profile, t Traffic, l Layout) (Bill, error) {
 
 	// Nodes: sized at average load off-peak (conservative: the off-peak load is below the average) and
 	// at peak load for the peak hours; the cluster autoscaler follows both.
-	cAvg, err := m.clusterAt(p, avg, l)
+	cAvg, cPeak, err := m.Clusters(p, t, l)
 	if err != nil {
 		return Bill{}, err
 	}
-	cPeak, err := m.clusterAt(p, peak, l)
-	if err != nil {
-		return Bill{}, err
+	var warnings []string
+	for _, lv := range []struct {
+		name string
+		c    Cluster
+	}{{"off-peak", cAvg}, {"peak", cPeak}} {
+		for _, o := range lv.c.OverMax {
+			warnings = append(warnings, fmt.Sprintf("%s at %s load %s: sizing profile %q must grow for this load; priced as needed, not capped", l, lv.name, o, t.Sizing))
+		}
 	}
-	nodeHours := weighted(dInt(cAvg.nodes), dInt(cPeak.nodes), peakShare).Mul(H)
+	nodeHours := weighted(dInt(cAvg.Nodes), dInt(cPeak.Nodes), peakShare).Mul(H)
 	pr.add("EKS nodes", fmt.Sprintf("%s node-h of %s: off-peak %s; peak (%s h/day) %s", nodeHours.Round(1), p.EKS.NodeInstanceType, cAvg.describe(), t.PeakHoursPerDay, cPeak.describe()),
 		pr.price("ec2."+p.EKS.NodeInstanceType).Mul(nodeHours))
 	pr.add("EKS node storage", fmt.Sprintf("%d GiB gp3 per node × %s node-h", p.EKS.NodeDiskGiB, nodeHours.Round(1)),
@@ -360,7 +415,7 @@ func (m Model) Estimate(p estate.Profile, t Traffic, l Layout) (Bill, error) {
 	if pr.err != nil {
 		return Bill{}, pr.err
 	}
-	b := Bill{Layout: l, Lines: pr.lines}
+	b := Bill{Layout: l, Lines: pr.lines, Warnings: warnings}
 	for _, ln := range b.Lines {
 		b.Total = b.Total.Add(ln.Monthly)
 	}

@@ -91,6 +91,10 @@ type Workload struct {
 	// replica and node counts from it at average and peak load; 0 means the workload does not scale with
 	// load. An assumption until omsbench measures it on the node type.
 	CPUMilliPer1kRps int `json:"cpuMilliPer1kRps"`
+	// WSConnectionsPerReplica is how many WebSocket connections one replica holds within its requests
+	// (the ALB sends /ws to this workload); the cost model adds replicas when the profile's connections
+	// need more. 0 means the workload serves no WebSockets. An assumption until omsbench measures it.
+	WSConnectionsPerReplica int `json:"wsConnectionsPerReplica,omitempty"`
 }
 
 // MSK sizes the Kafka cluster and its topics.
@@ -318,8 +322,8 @@ func (s Sizing) Validate() error {
 			if wl.CPURequestMilli <= 0 || wl.CPULimitMilli < wl.CPURequestMilli || wl.MemoryRequestMiB <= 0 || wl.MemoryLimitMiB < wl.MemoryRequestMiB {
 				bad("workload %s requests/limits inconsistent", w)
 			}
-			if wl.CPUMilliPer1kRps < 0 {
-				bad("workload %s cpuMilliPer1kRps is negative", w)
+			if wl.CPUMilliPer1kRps < 0 || wl.WSConnectionsPerReplica < 0 {
+				bad("workload %s cpuMilliPer1kRps or wsConnectionsPerReplica is negative", w)
 			}
 			if wl.MinAvailable >= wl.MinReplicas && wl.MinReplicas > 1 {
 				bad("workload %s minAvailable %d leaves no room for disruption", w, wl.MinAvailable)

@@ -22,7 +22,8 @@ func docs(results []result, cc cost.CrossCheck, m cost.Model, profs cost.Profile
 	w.WriteString("Every figure comes from three files and the arithmetic in `hotpath/cost`:\n\n")
 	w.WriteString("- `hotpath/estate/sizing.json`: instance types and counts, node size, workloads' CPU/memory requests, Lambda memory, the EKS-only pod sizing of each edge; the same file the CDK app and Terraform deploy from.\n")
 	w.WriteString("- `hotpath/cost/profiles.json`: traffic profiles and the model's assumptions (below), including the Lambda handler durations.\n")
-	w.WriteString("- `hotpath/cost/pricesheet.json`: every price with its region, date and source (table at the end). `omscost -refresh-prices` refreshes the entries that carry a Price List API query when AWS credentials exist; offline it says so and keeps the pinned sheet.\n\n")
+	w.WriteString("- `hotpath/cost/pricesheet.json`: every price with its region, date, source and whether it was verified against a public source (table at the end). `omscost -refresh-prices` refreshes the entries that carry a Price List API query through `aws-sdk-go-v2/service/pricing` (GetProducts) when AWS credentials exist; offline or without credentials it says so, keeps the pinned sheet, writes nothing and exits non-zero.\n\n")
+	writeVerification(&w, m.Sheet)
 	w.WriteString("Each table row names the price keys it multiplies; `docs/cost/<profile>.csv` holds the same rows and `docs/cost/summary.csv` the totals.\n\n")
 	writeSummary(&w, results)
 	writeDrivers(&w, results)
@@ -30,7 +31,7 @@ func docs(results []result, cc cost.CrossCheck, m cost.Model, profs cost.Profile
 	w.WriteString("## The two layouts\n\n")
 	w.WriteString("- **hybrid** (this architecture): gateway, processor and marketdata run as EKS pods; projector, order-query, market-query, admin and market-ingest run as arm64 Lambdas, billed per request and per GB-second at the profile's average load (Lambda follows load, so the average prices the month exactly, up to batching).\n")
 	fmt.Fprintf(&w, "- **EKS-only**: the same five edges run as pods on the same cluster behind the same ALB. Each edge's CPU at a load level = invocations/s × handler duration × the CPU share of that duration (%s) ÷ the autoscaler's target utilisation (%s); replicas = max(the edge's `eksOnlyPod.minReplicas`, CPU ÷ its `eksOnlyPod.cpuRequestMilli`), each requesting `eksOnlyPod.memoryRequestMiB`. Everything else is identical.\n", a.PodCPUShareOfDuration, a.PodTargetCPU)
-	fmt.Fprintf(&w, "- **Nodes**, in both layouts, are derived from the CPU and memory requested at two load levels: off-peak (the profile's average load, slightly conservative) and peak (peak orders, queries × the peak factor) for `peakHoursPerDay`. Hot-path replicas at a level = max(`minReplicas`, the driving rate ÷ 1,000 × `cpuMilliPer1kRps` ÷ (`cpuRequestMilli` × `targetCpuPercent` ÷ 100)), driven by orders/s (gateway, processor) and price ticks/s (marketdata). Nodes = max(`nodeMin`, Σ CPU requests ÷ (node vCPU × %s), Σ memory requests ÷ (node memory × %s)); node-hours = off-peak nodes × off-peak hours + peak nodes × peak hours, as the cluster autoscaler would run them. A count above `maxReplicas` or `nodeMax` is priced anyway and flagged in the basis column: the sizing would have to grow.\n\n", a.NodeAllocatable, a.NodeAllocatable)
+	fmt.Fprintf(&w, "- **Nodes**, in both layouts, are derived from the CPU and memory requested at two load levels: off-peak (the profile's average load, slightly conservative) and peak (peak orders, queries × the peak factor) for `peakHoursPerDay`. Hot-path replicas at a level = max(`minReplicas`, the driving rate ÷ 1,000 × `cpuMilliPer1kRps` ÷ (`cpuRequestMilli` × `targetCpuPercent` ÷ 100), WebSocket connections ÷ `wsConnectionsPerReplica`), driven by orders/s (gateway, processor), price ticks/s (marketdata) and the profile's WebSocket connections (gateway, which the ALB sends `/ws` to). Nodes = max(`nodeMin`, Σ CPU requests ÷ (node vCPU × %s), Σ memory requests ÷ (node memory × %s)); node-hours = off-peak nodes × off-peak hours + peak nodes × peak hours, as the cluster autoscaler would run them. A count above `maxReplicas` or `nodeMax` is priced as needed, never capped, and reported as a warning (summary, profile section, stderr, `summary.csv`): the sizing would have to grow for that load.\n\n", a.NodeAllocatable, a.NodeAllocatable)
 
 	w.WriteString("## Assumptions\n\n")
 	w.WriteString("### Lambda handler durations (assumed, to be replaced by measurements)\n\n")
@@ -62,6 +63,17 @@ func docs(results []result, cc cost.CrossCheck, m cost.Model, profs cost.Profile
 		}
 		fmt.Fprintf(&w, "| %s | %s | %s |\n", wl, drivers[wl], strings.Join(cells, " | "))
 	}
+	w.WriteString("\n`wsConnectionsPerReplica` (sizing.json, assumed until measured) is how many WebSocket connections one replica holds within its requests:")
+	for _, n := range []string{"dev", "prod"} {
+		if p, err := s.Profile(n); err == nil {
+			for _, wl := range estate.Workloads {
+				if c := p.Workloads[wl].WSConnectionsPerReplica; c > 0 {
+					fmt.Fprintf(&w, " %s %s %d;", n, wl, c)
+				}
+			}
+		}
+	}
+	w.WriteString(" the other workloads hold none.\n")
 	w.WriteString("\n### Load and services\n\n")
 	fmt.Fprintf(&w, "- Queries split %s to order-query, the rest to market-query; admin requests spread evenly over the day and do not peak.\n", a.OrderQueryShare)
 	fmt.Fprintf(&w, "- Each order yields %s execution events (projector input; %s DocumentDB write I/Os each); each query costs %s DocumentDB read I/Os. DocumentDB I/O is the same in both layouts.\n", a.ExecutionsPerOrder, a.DocDBWriteIOPerEvent, a.DocDBReadIOPerQuery)
@@ -89,17 +101,35 @@ func docs(results []result, cc cost.CrossCheck, m cost.Model, profs cost.Profile
 		writeProfile(&w, r, rel)
 	}
 	writeCrossCheck(&w, cc)
-	w.WriteString("## Price sheet\n\n" + m.Sheet.Comment + "\n\n| key | USD | unit | date | source | refreshable |\n|---|---:|---|---|---|---|\n")
+	w.WriteString("## Price sheet\n\n" + m.Sheet.Comment + "\n\n| key | USD | unit | date | source | verified | refreshable |\n|---|---:|---|---|---|---|---|\n")
 	for _, k := range m.Sheet.Keys() {
 		p := m.Sheet.Prices[k]
 		q := "no (pinned)"
 		if p.Query != nil {
 			q = "yes: " + p.Query.ServiceCode
 		}
-		fmt.Fprintf(&w, "| %s | %s | %s | %s | [%s](%s) | %s |\n", k, p.USD, p.Unit, p.Date, p.Source, p.URL, q)
+		fmt.Fprintf(&w, "| %s | %s | %s | %s | [%s](%s) | %s | %s |\n", k, p.USD, p.Unit, p.Date, p.Source, p.URL, mdCell(p.Verified), q)
 	}
 	return w.String()
 }
+
+// writeVerification says plainly which prices were confirmed against a public source and which were not.
+func writeVerification(w *strings.Builder, sheet cost.PriceSheet) {
+	var ok, not []string
+	for _, k := range sheet.Keys() {
+		if sheet.Prices[k].IsVerified() {
+			ok = append(ok, "`"+k+"`")
+		} else {
+			not = append(not, "`"+k+"`")
+		}
+	}
+	fmt.Fprintf(w, "**How far to trust the prices.** %d of the %d prices were checked against a public source quoting the same us-east-1 On-Demand value (an AWS page or blog, a dated pricing guide, or the golden test outputs of infracost, which are generated from the AWS Price List); the source and date of each check are in the table at the end.\n\n", len(ok), len(ok)+len(not))
+	fmt.Fprintf(w, "- **Verified** (%d): %s.\n", len(ok), strings.Join(ok, ", "))
+	fmt.Fprintf(w, "- **Not verified** (%d): %s. No AWS page or reputable page quoting these was found (each entry's note in the table at the end says what was found instead); the values may be wrong, and every figure that uses them is as uncertain as they are. `omscost -refresh-prices` replaces them with the Price List API's values where a query exists.\n\n", len(not), strings.Join(not, ", "))
+}
+
+// mdCell makes s safe inside a markdown table cell.
+func mdCell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
 
 // writeDrivers lists, per profile, the line items that differ most between the layouts, so the summary's
 // totals come with their reasons.

@@ -1,7 +1,9 @@
 // Command omscost prints crypto-oms's monthly AWS cost for a traffic profile in two layouts, hybrid
 // (Lambda edges) and EKS-only (edge pods), side by side with the query and order break-even points, and
 // writes CSV tables, SVG charts and docs/cost.md. Prices come from the pinned sheet in package cost;
-// -refresh-prices updates it from the AWS Price List API when AWS credentials exist.
+// -refresh-prices updates it from the AWS Price List API (aws-sdk-go-v2/service/pricing) with the default
+// credential chain. Offline or without credentials the refresh says so, writes nothing and exits 1; the
+// other modes never touch the network. Load beyond the sizing is priced and reported as a warning.
 //
 //	omscost -profile busy-desk
 //	omscost -all -docs docs/cost.md -csv docs/cost -svg docs/cost      (make cost)
@@ -121,13 +123,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		sheetName = cfg.Prices
 	}
 	if cfg.Refresh {
-		sheet, refreshed, err := refresh(ctx, cfg, model.Sheet, stderr)
+		sheet, err := refresh(ctx, cfg, model.Sheet, stderr)
 		if err != nil {
-			return err
+			return fmt.Errorf("price refresh failed; the pinned price sheet is kept and %s was not written: %w", cfg.PricesOut, err)
 		}
-		if refreshed {
-			model.Sheet, sheetName = sheet, cfg.PricesOut+" (refreshed)"
-		}
+		model.Sheet, sheetName = sheet, cfg.PricesOut+" (refreshed)"
 	}
 	names := []string{cfg.Profile}
 	if cfg.All {
@@ -164,8 +164,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	for _, r := range results {
+		for _, msg := range warnings(r.cmp) {
+			fmt.Fprintf(stderr, "omscost: WARNING %s\n", msg)
+		}
+	}
+	verified := 0
+	for _, p := range model.Sheet.Prices {
+		if p.IsVerified() {
+			verified++
+		}
+	}
 	var md strings.Builder
-	fmt.Fprintf(&md, "Prices: %s, %s, %s h/month.\n\n", sheetName, model.Sheet.Region, model.Sheet.HoursPerMonth)
+	fmt.Fprintf(&md, "Prices: %s, %s, %s h/month; %d of %d prices verified against a public source (the rest are marked unverified in the sheet).\n\n",
+		sheetName, model.Sheet.Region, model.Sheet.HoursPerMonth, verified, len(model.Sheet.Prices))
 	writeSummary(&md, results)
 	for _, r := range results {
 		writeProfile(&md, r, "")

@@ -3,15 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/crypto-oms/crypto-oms/hotpath/cost"
+	"github.com/crypto-oms/crypto-oms/hotpath/cost/pricelist/pricelisttest"
+	"github.com/shopspring/decimal"
 )
 
 func TestRunWritesEveryArtefact(t *testing.T) {
@@ -49,7 +48,8 @@ func TestRunWritesEveryArtefact(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range []string{"## Summary", "## The two layouts", "assumed, to be replaced by measurements", "### Traffic profiles",
-		"Break-even query volume", "Break-even order volume", "## Cross-check", "kafka.m5.large", "## Price sheet", "](cost/cost-vs-queries-dev.svg)"} {
+		"Break-even query volume", "Break-even order volume", "## Cross-check", "kafka.m5.large", "## Price sheet", "](cost/cost-vs-queries-dev.svg)",
+		"**Verified** (", "**Not verified** (", "Warnings: the load needs more than the sizing allows", "wsConnectionsPerReplica"} {
 		if !strings.Contains(string(doc), s) {
 			t.Errorf("docs lack %q", s)
 		}
@@ -99,68 +99,104 @@ func isolateAWS(t *testing.T, keyID, secret string) {
 	}
 }
 
-func TestRefreshOfflineKeepsThePinnedSheet(t *testing.T) {
+func TestRefreshWithoutCredentialsKeepsThePinnedSheet(t *testing.T) {
 	isolateAWS(t, "", "")
 	outFile := filepath.Join(t.TempDir(), "pricesheet.json")
 	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), []string{"-profile", "dev", "-refresh-prices", "-prices-out", outFile}, &stdout, &stderr); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(stderr.String(), "offline") || !strings.Contains(stderr.String(), "keeping the pinned price sheet") {
-		t.Errorf("stderr = %q", stderr.String())
+	err := run(context.Background(), []string{"-profile", "dev", "-refresh-prices", "-prices-out", outFile}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "no AWS credentials found") || !strings.Contains(err.Error(), "pinned price sheet is kept") {
+		t.Fatalf("err = %v, want a refusal naming the missing credentials and the kept sheet", err)
 	}
 	if _, err := os.Stat(outFile); !os.IsNotExist(err) {
-		t.Errorf("offline refresh wrote %s", outFile)
-	}
-	if !strings.Contains(stdout.String(), "(pinned)") {
-		t.Error("report does not say it used the pinned sheet")
+		t.Errorf("failed refresh wrote %s", outFile)
 	}
 }
 
-func TestRefreshWithCredentialsWritesTheSheet(t *testing.T) {
+func TestRefreshWithTheAPIUnreachableFails(t *testing.T) {
 	isolateAWS(t, "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
-	const doc = `{"product":{"sku":"S"},"terms":{"OnDemand":{"S.T":{"priceDimensions":{"S.T.D":{"unit":"Hrs","beginRange":"0","pricePerUnit":{"USD":"0.0900000000"}}}}}}}`
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/") {
-			http.Error(w, "unsigned", http.StatusForbidden)
-			return
-		}
-		var in struct {
-			Filters []struct{ Field, Value string }
-		}
-		_ = json.NewDecoder(r.Body).Decode(&in)
-		var out struct{ PriceList []string }
-		for _, f := range in.Filters {
-			if f.Field == "instanceType" && f.Value == "m7g.large" {
-				out.PriceList = []string{doc}
-			}
-		}
-		_ = json.NewEncoder(w).Encode(out)
-	}))
-	defer srv.Close()
+	t.Setenv("AWS_MAX_ATTEMPTS", "1")
+	srv := pricelisttest.NewServer(t, "AKIDEXAMPLE", nil)
+	srv.Close()
 	outFile := filepath.Join(t.TempDir(), "pricesheet.json")
 	var stdout, stderr bytes.Buffer
-	args := []string{"-profile", "dev", "-refresh-prices", "-prices-out", outFile, "-pricing-endpoint", srv.URL}
-	if err := run(context.Background(), args, &stdout, &stderr); err != nil {
+	err := run(context.Background(), []string{"-profile", "dev", "-refresh-prices", "-prices-out", outFile, "-pricing-endpoint", srv.URL}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "cannot use the AWS Price List API") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(outFile); !os.IsNotExist(err) || stdout.Len() != 0 {
+		t.Errorf("failed refresh wrote %s or a report (%d bytes)", outFile, stdout.Len())
+	}
+}
+
+// TestRefreshWithCredentialsWritesTheSheet refreshes through the SDK against a server speaking the Price
+// List protocol from the recorded product documents, starting from a sheet whose m7g.large price is off.
+func TestRefreshWithCredentialsWritesTheSheet(t *testing.T) {
+	isolateAWS(t, "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+	srv := pricelisttest.NewServer(t, "AKIDEXAMPLE", pricelisttest.LoadDocs(t, filepath.Join("..", "..", "cost", "pricelist", "testdata", "products")))
+	pinned, err := cost.LoadPriceSheet()
+	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(outFile)
+	stale := pinned.Prices["ec2.m7g.large"]
+	stale.USD, stale.Verified = decimal.RequireFromString("0.09"), "unverified: a stale test value"
+	pinned.Prices["ec2.m7g.large"] = stale
+	b, err := pinned.Marshal()
 	if err != nil {
-		t.Fatalf("%v; stderr %s", err, stderr.String())
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in, outFile := filepath.Join(dir, "stale.json"), filepath.Join(dir, "pricesheet.json")
+	if err := os.WriteFile(in, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	args := []string{"-profile", "dev", "-prices", in, "-refresh-prices", "-prices-out", outFile, "-pricing-endpoint", srv.URL}
+	if err := run(context.Background(), args, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	b, err = os.ReadFile(outFile)
+	if err != nil {
+		t.Fatal(err)
 	}
 	s, err := cost.ParsePriceSheet(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := s.Prices["ec2.m7g.large"]; p.USD.String() != "0.09" || p.Source != cost.RefreshSource {
+	if p := s.Prices["ec2.m7g.large"]; p.USD.String() != "0.0816" || p.Source != cost.RefreshSource || !p.IsVerified() || !strings.Contains(p.Verified, "SKU ") {
 		t.Errorf("refreshed price = %+v", p)
 	}
-	if !strings.Contains(stdout.String(), "(refreshed)") || !strings.Contains(stderr.String(), "kept pinned") {
-		t.Errorf("stdout %q\nstderr %q", stdout.String()[:80], stderr.String())
+	if p, was := s.Prices["docdb.io"], pinned.Prices["docdb.io"]; !p.USD.Equal(was.USD) || p.Verified != was.Verified || p.Date != was.Date {
+		t.Errorf("a price without a query changed: %+v", p)
+	}
+	if !strings.Contains(stdout.String(), "(refreshed)") || !strings.Contains(stderr.String(), "0.09 -> 0.0816") {
+		t.Errorf("stdout %q\nstderr %q", stdout.String()[:120], stderr.String())
+	}
+	if srv.Requests() == 0 {
+		t.Error("the server saw no request")
 	}
 	// The refreshed sheet is a valid -prices input.
 	stdout.Reset()
 	if err := run(context.Background(), []string{"-profile", "dev", "-prices", outFile}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestExchangeNeedsMoreNodesThanTheSizingAllows checks the over-sizing is said, not silently capped.
+func TestExchangeNeedsMoreNodesThanTheSizingAllows(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-profile", "exchange"}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{stderr.String(), stdout.String()} {
+		if !strings.Contains(s, "eks-only at peak load needs") || !strings.Contains(s, "nodeMax 12") || !strings.Contains(s, "not capped") {
+			t.Errorf("no nodeMax warning in:\n%s", s)
+		}
+	}
+	var quiet bytes.Buffer
+	if err := run(context.Background(), []string{"-profile", "small-desk"}, &quiet, &quiet); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(quiet.String(), "WARNING") || strings.Contains(quiet.String(), "Warning") {
+		t.Errorf("small-desk fits its sizing but warned:\n%s", quiet.String())
 	}
 }

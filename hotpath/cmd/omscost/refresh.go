@@ -5,62 +5,62 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/crypto-oms/crypto-oms/hotpath/cost"
 	"github.com/crypto-oms/crypto-oms/hotpath/cost/pricelist"
 )
 
-// refresh asks the Price List API for every price in sheet that has a query and writes the result to
-// cfg.PricesOut. Without credentials, or when the API cannot be reached, it says so on stderr and reports
-// refreshed=false: the caller keeps the pinned sheet, whole. Only a failure to write the new sheet is an
-// error.
-func refresh(ctx context.Context, cfg Config, sheet cost.PriceSheet, stderr io.Writer) (cost.PriceSheet, bool, error) {
-	keep := func(why string, err error) (cost.PriceSheet, bool, error) {
-		fmt.Fprintf(stderr, "omscost: offline: %s (%v); keeping the pinned price sheet (%s, %d prices).\n", why, err, sheet.Region, len(sheet.Prices))
-		return sheet, false, nil
-	}
-	if !cfg.IMDS && os.Getenv("AWS_EC2_METADATA_DISABLED") == "" {
-		// The SDK's credential chain ends at the EC2 metadata service; off EC2 that is a link-local
-		// address nothing answers. The documented switch turns it off unless -imds asks for it.
-		if err := os.Setenv("AWS_EC2_METADATA_DISABLED", "true"); err != nil {
-			return sheet, false, err
-		}
+// refreshTimeout bounds the whole refresh: a few dozen GetProducts calls, with the SDK's retries.
+const refreshTimeout = 2 * time.Minute
+
+// refresh asks the Price List API for every price in sheet that has a query, writes the refreshed sheet
+// to cfg.PricesOut and returns it. Without credentials, or when the API cannot be used, it returns an
+// error and writes nothing: the pinned sheet stays whole.
+func refresh(ctx context.Context, cfg Config, sheet cost.PriceSheet, stderr io.Writer) (cost.PriceSheet, error) {
+	opts := []func(*config.LoadOptions) error{config.WithRegion(pricelist.APIRegion)}
+	chain := "environment, shared config and credentials files, SSO, web identity, container credentials"
+	if cfg.IMDS {
+		chain += ", EC2 instance metadata"
+	} else {
+		// Off EC2 nothing answers the metadata address and the chain would wait on it; -imds asks for it.
+		opts = append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
 	}
 	lctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	awsCfg, err := config.LoadDefaultConfig(lctx, config.WithRegion("us-east-1"))
+	awsCfg, err := config.LoadDefaultConfig(lctx, opts...)
 	if err != nil {
-		return keep("cannot load the AWS configuration", err)
+		return sheet, fmt.Errorf("cannot load the AWS configuration: %w", err)
 	}
 	if awsCfg.Credentials == nil {
-		return keep("no AWS credentials found", errors.New("no credential provider"))
+		return sheet, fmt.Errorf("no AWS credentials found (looked in: %s)", chain)
 	}
 	creds, err := awsCfg.Credentials.Retrieve(lctx)
 	if err != nil || !creds.HasKeys() {
-		return keep("no AWS credentials found", err)
+		if err == nil {
+			err = errors.New("the provider returned no keys")
+		}
+		return sheet, fmt.Errorf("no AWS credentials found (looked in: %s): %w", chain, err)
 	}
-	client := &pricelist.Client{
-		Endpoint:    cfg.PricingEndpoint,
-		Credentials: pricelist.Credentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken},
-	}
-	res, err := pricelist.Refresh(ctx, client, sheet)
+	rctx, cancel := context.WithTimeout(ctx, refreshTimeout)
+	defer cancel()
+	res, err := pricelist.Refresh(rctx, pricelist.NewClient(awsCfg, cfg.PricingEndpoint), sheet)
 	if err != nil {
-		return keep("cannot use the AWS Price List API", err)
+		return sheet, fmt.Errorf("cannot use the AWS Price List API (offline, or the credentials may not call pricing:GetProducts): %w", err)
 	}
 	next, err := sheet.WithQuotes(res.Quotes, time.Now().UTC().Format(time.DateOnly))
 	if err != nil {
-		return sheet, false, err
+		return sheet, err
 	}
 	b, err := next.Marshal()
 	if err != nil {
-		return sheet, false, err
+		return sheet, err
 	}
 	if err := writeFile(cfg.PricesOut, b); err != nil {
-		return sheet, false, err
+		return sheet, fmt.Errorf("write refreshed price sheet: %w", err)
 	}
 	keys := make([]string, 0, len(res.Quotes))
 	for k := range res.Quotes {
@@ -69,7 +69,7 @@ func refresh(ctx context.Context, cfg Config, sheet cost.PriceSheet, stderr io.W
 	sort.Strings(keys)
 	fmt.Fprintf(stderr, "omscost: refreshed %d prices from the AWS Price List API into %s:\n", len(keys), cfg.PricesOut)
 	for _, k := range keys {
-		fmt.Fprintf(stderr, "  %-32s %s -> %s\n", k, sheet.Prices[k].USD, res.Quotes[k])
+		fmt.Fprintf(stderr, "  %-32s %s -> %s (SKU %s)\n", k, sheet.Prices[k].USD, res.Quotes[k].USD, res.Quotes[k].SKU)
 	}
 	failed := make([]string, 0, len(res.Failed))
 	for k := range res.Failed {
@@ -80,5 +80,5 @@ func refresh(ctx context.Context, cfg Config, sheet cost.PriceSheet, stderr io.W
 		fmt.Fprintf(stderr, "  %-32s kept pinned: %v\n", k, res.Failed[k])
 	}
 	fmt.Fprintf(stderr, "omscost: %d prices have no Price List query and stay as pinned.\n", len(res.Pinned))
-	return next, true, nil
+	return next, nil
 }

@@ -38,6 +38,32 @@ func writeSummary(w *strings.Builder, results []result) {
 			c.Difference.StringFixed(2), cheaper(c), breakEven(c.Queries, "q/s"), breakEven(c.Orders, "orders/s"))
 	}
 	w.WriteString("\n")
+	var warned bool
+	for _, r := range results {
+		for _, b := range []cost.Bill{r.cmp.Hybrid, r.cmp.EKSOnly} {
+			for _, msg := range b.Warnings {
+				if !warned {
+					w.WriteString("**Warnings: the load needs more than the sizing allows.** The bills price what the load needs (nothing is capped); deployed as sized, the cluster would saturate instead:\n\n")
+					warned = true
+				}
+				fmt.Fprintf(w, "- ⚠ **%s**: %s.\n", r.cmp.Profile, msg)
+			}
+		}
+	}
+	if warned {
+		w.WriteString("\n")
+	}
+}
+
+// warnings returns every warning of c's two bills, prefixed with the profile.
+func warnings(c cost.Comparison) []string {
+	var out []string
+	for _, b := range []cost.Bill{c.Hybrid, c.EKSOnly} {
+		for _, msg := range b.Warnings {
+			out = append(out, c.Profile+": "+msg)
+		}
+	}
+	return out
 }
 
 // writeProfile writes one profile's side-by-side table and break-even points as markdown.
@@ -68,6 +94,11 @@ func writeProfile(w *strings.Builder, r result, svgRel string) {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", s, hv, ev, hd, ed, "`"+strings.Join(unique(keys), "`, `")+"`")
 	}
 	fmt.Fprintf(w, "| **total** | **%s** | **%s** | | | |\n\n", c.Hybrid.Total.StringFixed(2), c.EKSOnly.Total.StringFixed(2))
+	for _, b := range []cost.Bill{c.Hybrid, c.EKSOnly} {
+		for _, msg := range b.Warnings {
+			fmt.Fprintf(w, "> ⚠ **Warning:** %s.\n\n", msg)
+		}
+	}
 	fmt.Fprintf(w, "EKS-only − hybrid: **%s USD/month**: %s is cheaper at this load.\n\n", c.Difference.StringFixed(2), cheaper(c))
 	writeBreakEven(w, "query volume", "queries/s", c.Queries, t.QueriesPerSec)
 	writeBreakEven(w, "order volume", "orders/s average (peak scaled with it)", c.Orders, t.OrdersPerSecAvg)
@@ -174,7 +205,7 @@ func profileCSV(c cost.Comparison) []byte {
 func summaryCSV(results []result) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"profile", "sizing", "hybrid_usd_per_month", "eks_only_usd_per_month", "eks_only_minus_hybrid", "query_break_even_qps", "order_break_even_per_sec"})
+	_ = w.Write([]string{"profile", "sizing", "hybrid_usd_per_month", "eks_only_usd_per_month", "eks_only_minus_hybrid", "query_break_even_qps", "order_break_even_per_sec", "warnings"})
 	at := func(p cost.BreakEvenPoint) string {
 		if !p.Found {
 			return ""
@@ -183,7 +214,7 @@ func summaryCSV(results []result) []byte {
 	}
 	for _, r := range results {
 		c := r.cmp
-		_ = w.Write([]string{c.Profile, c.Traffic.Sizing, c.Hybrid.Total.StringFixed(2), c.EKSOnly.Total.StringFixed(2), c.Difference.StringFixed(2), at(c.Queries), at(c.Orders)})
+		_ = w.Write([]string{c.Profile, c.Traffic.Sizing, c.Hybrid.Total.StringFixed(2), c.EKSOnly.Total.StringFixed(2), c.Difference.StringFixed(2), at(c.Queries), at(c.Orders), strings.Join(warnings(c), "; ")})
 	}
 	w.Flush()
 	return b.Bytes()
