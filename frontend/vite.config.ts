@@ -22,5 +22,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
+    // The machine is shared (2 cores, Go builds beside); the first test of a file also pays for imports.
+    testTimeout: 15_000,
   },
 });

@@ -1,7 +1,33 @@
 // The one REST client. Every call returns parsed JSON or throws an ApiFailure whose code is from the public
 // error table (docs/errors.md), or NETWORK / NOT_AVAILABLE for what the transport itself tells us.
 
-import type { AmendOrder, ApiError, InstrumentsResponse, NewOrder, OrderAck, Whoami, WsToken } from './types';
+import type {
+  AccountList,
+  AmendOrder,
+  ApiError,
+  ApiKeyList,
+  ApiKey,
+  ApiKeyWithSecret,
+  AuditPage,
+  FillPage,
+  FillQuery,
+  InstrumentsResponse,
+  NewAccount,
+  Account,
+  NewApiKey,
+  NewOrder,
+  OrderAck,
+  OrderPage,
+  OrderQuery,
+  RequestAck,
+  RiskLimits,
+  RiskLimitsUpdate,
+  StateEntry,
+  TradingStateChange,
+  TradingStateView,
+  Whoami,
+  WsToken,
+} from './types';
 
 export class ApiFailure extends Error {
   constructor(
@@ -21,6 +47,16 @@ export class ApiFailure extends Error {
 }
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** query encodes the parameters that are set (order-query and admin refuse unknown or empty ones). */
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+const seg = encodeURIComponent;
 
 export class RestClient {
   constructor(
@@ -68,36 +104,86 @@ export class RestClient {
     return this.call('POST', '/api/orders', order, { 'X-Idempotency-Key': idempotencyKey });
   }
 
-  cancelOrder(orderId: string): Promise<OrderAck> {
-    return this.call('DELETE', `/api/orders/${encodeURIComponent(orderId)}`);
+  cancelOrder(orderId: string): Promise<RequestAck> {
+    return this.call('DELETE', `/api/orders/${seg(orderId)}`);
   }
 
-  cancelAll(symbol?: string): Promise<unknown> {
-    return this.call('DELETE', `/api/orders${symbol ? `?symbol=${encodeURIComponent(symbol)}` : ''}`);
+  cancelAll(symbol?: string): Promise<RequestAck> {
+    return this.call('DELETE', `/api/orders${query({ symbol })}`);
   }
 
-  amendOrder(orderId: string, amend: AmendOrder): Promise<OrderAck> {
-    return this.call('PATCH', `/api/orders/${encodeURIComponent(orderId)}`, amend);
+  amendOrder(orderId: string, amend: AmendOrder): Promise<RequestAck> {
+    return this.call('PATCH', `/api/orders/${seg(orderId)}`, amend);
   }
 
   wsToken(): Promise<WsToken> {
     return this.call('POST', '/api/ws-token');
   }
 
+  health(): Promise<unknown> {
+    return this.call('GET', '/health');
+  }
+
+  // order-query
+
+  /** orders is one page of the account's orders, newest first. */
+  orders(q: OrderQuery = {}): Promise<OrderPage> {
+    return this.call('GET', `/api/orders${query({ ...q })}`);
+  }
+
+  /** fills is one page of the account's fills, newest first. */
+  fills(q: FillQuery = {}): Promise<FillPage> {
+    return this.call('GET', `/api/fills${query({ ...q })}`);
+  }
+
+  // admin
+
   whoami(): Promise<Whoami> {
     return this.call('GET', '/api/admin/whoami');
   }
 
-  /** setTradingState is the admin API's halt / reduce-only / resume (shape to confirm with the admin issue). */
-  setTradingState(body: { scope: 'GLOBAL' | 'SYMBOL' | 'ACCOUNT'; target?: string; state: string; reason?: string }): Promise<unknown> {
-    return this.call('POST', '/api/admin/trading-state', body);
-  }
-
-  tradingState(): Promise<unknown> {
+  tradingState(): Promise<TradingStateView> {
     return this.call('GET', '/api/admin/trading-state');
   }
 
-  health(): Promise<unknown> {
-    return this.call('GET', '/health');
+  /** setTradingState is halt / reduce-only / resume; a reason is required. */
+  setTradingState(change: TradingStateChange): Promise<StateEntry> {
+    return this.call('POST', '/api/admin/trading-state', change);
+  }
+
+  accounts(): Promise<AccountList> {
+    return this.call('GET', '/api/admin/accounts');
+  }
+
+  createAccount(a: NewAccount): Promise<Account> {
+    return this.call('POST', '/api/admin/accounts', a);
+  }
+
+  riskLimits(accountId: string): Promise<RiskLimits> {
+    return this.call('GET', `/api/admin/accounts/${seg(accountId)}/risk-limits`);
+  }
+
+  setRiskLimits(accountId: string, limits: RiskLimitsUpdate): Promise<RiskLimits> {
+    return this.call('PUT', `/api/admin/accounts/${seg(accountId)}/risk-limits`, limits);
+  }
+
+  apiKeys(accountId?: string): Promise<ApiKeyList> {
+    return this.call('GET', `/api/admin/api-keys${query({ accountId })}`);
+  }
+
+  createApiKey(k: NewApiKey): Promise<ApiKeyWithSecret> {
+    return this.call('POST', '/api/admin/api-keys', k);
+  }
+
+  rotateApiKey(keyId: string): Promise<ApiKeyWithSecret> {
+    return this.call('POST', `/api/admin/api-keys/${seg(keyId)}/rotate`);
+  }
+
+  revokeApiKey(keyId: string): Promise<ApiKey> {
+    return this.call('DELETE', `/api/admin/api-keys/${seg(keyId)}`);
+  }
+
+  audit(q: { limit?: number; cursor?: string; action?: string } = {}): Promise<AuditPage> {
+    return this.call('GET', `/api/admin/audit${query(q)}`);
   }
 }

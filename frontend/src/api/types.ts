@@ -1,200 +1,92 @@
-// Wire types, written by hand from docs/websocket.md, docs/errors.md and the README (order entry). They are
-// to be generated from the OpenAPI document in docs/ once it exists; keep the names as they are on the wire.
-// Decimals are strings, enums UPPER_SNAKE, times RFC 3339.
+// Wire types. Every data shape comes from docs/openapi.yaml through the generated schema.gen.ts (npm run
+// gen:api), under the names the components use; only the WebSocket protocol frames (docs/websocket.md),
+// which OpenAPI cannot describe, are written here. Decimals are strings, enums UPPER_SNAKE, times RFC 3339.
 
-export type Decimal = string;
-export type Timestamp = string;
+import type { components, operations } from './schema.gen';
 
-export type Side = 'BUY' | 'SELL';
-export type OrderType = 'MARKET' | 'LIMIT' | 'STOP_MARKET' | 'STOP_LIMIT';
-export type TimeInForce = 'GTC' | 'IOC' | 'FOK' | 'GTD';
-export type OrderStatus =
-  | 'PENDING_NEW'
-  | 'NEW'
-  | 'PARTIALLY_FILLED'
-  | 'FILLED'
-  | 'PENDING_CANCEL'
-  | 'CANCELED'
-  | 'REJECTED'
-  | 'DENIED'
-  | 'EXPIRED';
-export type ExecType =
-  | 'NEW'
-  | 'TRADE'
-  | 'CANCELED'
-  | 'REPLACED'
-  | 'REJECTED'
-  | 'EXPIRED'
-  | 'TRIGGERED'
-  | 'CANCEL_REJECTED'
-  | 'REPLACE_REJECTED';
+type S = components['schemas'];
 
-export const OPEN_STATUSES: ReadonlySet<OrderStatus> = new Set(['PENDING_NEW', 'NEW', 'PARTIALLY_FILLED', 'PENDING_CANCEL']);
+export type Decimal = S['Decimal'];
+export type Timestamp = S['Timestamp'];
+
+export type Side = S['Side'];
+export type OrderType = S['OrderType'];
+export type TimeInForce = S['TimeInForce'];
+export type OrderStatus = S['OrderStatus'];
+export type ExecType = S['ExecType'];
+export type Scope = S['Scope'];
+
+export const OPEN_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['PENDING_NEW', 'NEW', 'PARTIALLY_FILLED', 'PENDING_CANCEL']);
 
 /** ApiError is every REST error body. */
-export interface ApiError {
-  code: string;
-  msg: string;
-  field?: string;
-}
+export type ApiError = S['Error'];
 
-export interface Instrument {
-  symbol: string;
-  base: string;
-  quote: string;
-  tickSize: Decimal;
-  lotSize: Decimal;
-  minQty: Decimal;
-  maxQty: Decimal;
-  minNotional: Decimal;
-}
+export type Instrument = S['Instrument'];
+export type InstrumentsResponse = S['InstrumentList'];
 
-export interface InstrumentsResponse {
-  instruments: Instrument[];
-}
-
-/** NewOrder is the POST /api/orders body. */
-export interface NewOrder {
-  symbol: string;
-  side: Side;
-  orderType: OrderType;
+/**
+ * NewOrder is the POST /api/orders body. The API also takes JSON numbers for the original clients; the
+ * dashboard always sends decimal strings, so the type holds it to that.
+ */
+export type NewOrder = Omit<S['NewOrder'], 'quantity' | 'price' | 'stopPrice'> & {
   quantity: Decimal;
   price?: Decimal;
   stopPrice?: Decimal;
-  timeInForce?: TimeInForce;
-  expireTime?: Timestamp;
-  postOnly?: boolean;
-  reduceOnly?: boolean;
-  clientOrderId?: string;
-}
+};
 
-/** OrderAck is the 202 answer to POST /api/orders (and to cancel/amend). */
-export interface OrderAck {
-  orderId: string;
-  clientOrderId?: string;
-  status: OrderStatus | string;
-  [k: string]: unknown;
-}
+/** OrderAck is the 202 answer to POST /api/orders. */
+export type OrderAck = S['OrderAccepted'];
+/** RequestAck is the 202 answer to a cancel, cancel-all or amend. */
+export type RequestAck = S['RequestAck'];
 
-export interface AmendOrder {
-  quantity?: Decimal;
-  price?: Decimal;
-}
+export type AmendOrder = Omit<S['AmendOrder'], 'quantity' | 'price'> & { quantity?: Decimal; price?: Decimal };
 
-export interface Order {
-  orderId: string;
-  clientOrderId: string;
-  symbol: string;
-  side: Side;
-  orderType: OrderType;
-  timeInForce?: TimeInForce;
-  status: OrderStatus;
-  quantity: Decimal;
-  price?: Decimal | null; // null for market orders
-  stopPrice?: Decimal | null;
-  cumQty: Decimal;
-  avgPrice?: Decimal;
-  leavesQty: Decimal;
-  postOnly?: boolean;
-  reduceOnly?: boolean;
-  reason?: string;
-  text?: string;
-  createdAt?: Timestamp;
-  updatedAt?: Timestamp;
-  seq?: number;
-}
+/** Order is an order as the `orders` stream carries it; order-query's orders have these fields and more. */
+export type Order = S['StreamOrder'];
+/** OrderRecord is an order from order-query (GET /api/orders…). */
+export type OrderRecord = S['Order'];
+export type OrderPage = S['OrderPage'];
+export type OrderQuery = NonNullable<operations['listOrders']['parameters']['query']>;
 
-/** ExecutionReport is the executions topic's JSON. */
-export interface ExecutionReport {
-  execId: string;
-  orderId: string;
-  clientOrderId: string;
-  accountId?: string;
-  symbol: string;
-  side?: Side;
-  orderType?: OrderType;
-  timeInForce?: TimeInForce;
-  execType: ExecType;
-  status: OrderStatus;
-  quantity: Decimal;
-  price?: Decimal;
-  stopPrice?: Decimal;
-  postOnly?: boolean;
-  reduceOnly?: boolean;
-  lastQty?: Decimal;
-  lastPrice?: Decimal;
-  cumQty: Decimal;
-  avgPrice?: Decimal;
-  leavesQty: Decimal;
-  fee?: Decimal;
-  feeAsset?: string;
-  liquidity?: string;
-  referencePrice?: Decimal;
-  seq?: number;
-  reason?: string;
-  text?: string;
-  createdAt?: Timestamp;
-  transactTime?: Timestamp;
-  receivedAt?: Timestamp;
-}
+/** Fill is one of the account's trades from order-query (GET /api/fills). */
+export type Fill = S['Fill'];
+export type FillPage = S['FillPage'];
+export type FillQuery = NonNullable<operations['listFills']['parameters']['query']>;
 
-export interface Ticker {
-  symbol: string;
-  bid: Decimal;
-  ask: Decimal;
-  last: Decimal;
-  open24h: Decimal;
-  change24h: Decimal;
-  changePercent24h: Decimal;
-  high24h: Decimal;
-  low24h: Decimal;
-  volume24h: Decimal;
-  timestamp: Timestamp;
-}
+/** ExecutionReport is the executions topic's JSON (the `executions` stream). */
+export type ExecutionReport = S['ExecutionReport'];
 
-export type Level = [price: Decimal, size: Decimal];
-
-export interface Book {
-  symbol: string;
-  bids: Level[];
-  asks: Level[];
-  timestamp: Timestamp;
-}
-
-export interface Trade {
-  price: Decimal;
-  size: Decimal;
-  side: Side;
-  timestamp: Timestamp;
-}
-
-export type CandleInterval = '1m' | '5m' | '15m' | '1h' | '4h' | '1d';
+export type Ticker = S['StreamTicker'];
+export type Level = S['StreamLevel'];
+export type Book = S['StreamBook'];
+export type Trade = S['StreamTrade'];
+export type CandleInterval = S['CandleInterval'];
 export const CANDLE_INTERVALS: readonly CandleInterval[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
+export type Candle = S['StreamCandle'];
+export type Position = S['StreamPosition'];
+export type Balance = S['StreamBalance'];
 
-export interface Candle {
-  time: Timestamp;
-  open: Decimal;
-  high: Decimal;
-  low: Decimal;
-  close: Decimal;
-  volume: Decimal;
-}
+export type WsToken = S['StreamToken'];
 
-export interface Position {
-  symbol: string;
-  quantity: Decimal;
-  avgEntryPrice: Decimal;
-  realizedPnl: Decimal;
-  markPrice: Decimal;
-  unrealizedPnl: Decimal;
-}
-
-export interface Balance {
-  asset: string;
-  total: Decimal;
-  reserved: Decimal;
-  available: Decimal;
-}
+// The admin API.
+/** Whoami is the admin API's identity answer (GET /api/admin/whoami). */
+export type Whoami = S['Whoami'];
+export type TradingState = S['TradingState'];
+export type StateScope = S['StateScope'];
+export type StateEntry = S['StateEntry'];
+export type TradingStateView = S['TradingStateView'];
+export type TradingStateChange = S['TradingStateChange'];
+export type Account = S['Account'];
+export type AccountList = S['AccountList'];
+export type NewAccount = S['NewAccount'];
+export type RiskLimits = S['RiskLimits'];
+export type RiskLimitsUpdate = S['RiskLimitsUpdate'];
+export type ApiKey = S['ApiKey'];
+export type ApiKeyWithSecret = S['ApiKeyWithSecret'];
+export type ApiKeyList = S['ApiKeyList'];
+export type NewApiKey = S['NewApiKey'];
+export type AuditEntry = S['AuditEntry'];
+export type AuditPage = S['AuditPage'];
 
 /** Snapshot and update payloads per channel (docs/websocket.md, "Data shapes"). */
 export interface ChannelData {
@@ -225,18 +117,3 @@ export type ServerFrame =
   | { type: 'heartbeat'; time: string }
   | { type: 'pong'; id?: string }
   | { type: 'error'; code: string; msg?: string; id?: string; channel?: string; symbol?: string };
-
-export interface WsToken {
-  token: string;
-  expiresAt: Timestamp;
-  accountId: string;
-}
-
-/** Whoami is the admin API's identity answer (GET /api/admin/whoami). */
-export interface Whoami {
-  keyId?: string;
-  accountId?: string;
-  scopes: string[];
-}
-
-export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';

@@ -1,6 +1,8 @@
 import { act, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { App } from './App';
+import { FakeAdmin } from '../test/fakeAdmin';
 import { renderWithData } from '../test/harness';
 
 // lightweight-charts draws on canvas, which jsdom lacks; the browser test covers the real chart.
@@ -40,8 +42,25 @@ describe('App', () => {
     expect(screen.getByTestId('ticker')).toHaveClass('stale');
   });
 
-  it('shows the operator view only to admin keys', async () => {
-    await renderWithData(<App />, (m, p) => (m === 'GET' && p === '/api/admin/whoami' ? { status: 200, body: { keyId: 'ops', scopes: ['read', 'admin'] } } : undefined));
+  it('offers the operator view only to admin keys', async () => {
+    const user = userEvent.setup();
+    const api = new FakeAdmin();
+    await renderWithData(<App />, api.route);
+    await user.click(await screen.findByTestId('view-operator'));
     expect(await screen.findByTestId('admin-panel')).toHaveTextContent('Halt');
+    expect(screen.queryByTestId('order-form')).toBeNull();
+    await user.click(screen.getByTestId('view-trade'));
+    expect(await screen.findByTestId('order-form')).toBeInTheDocument();
+    expect(screen.queryByTestId('admin-panel')).toBeNull();
+  });
+
+  it('has no operator view for a trading key', async () => {
+    const api = new FakeAdmin();
+    api.scopes = ['trade', 'read'];
+    await renderWithData(<App />, api.route);
+    await waitFor(() => expect(api.requests.some((r) => r.path === '/api/admin/whoami')).toBe(true));
+    await screen.findByTestId('order-form');
+    expect(screen.queryByTestId('view-operator')).toBeNull();
+    expect(screen.queryByTestId('admin-panel')).toBeNull();
   });
 });

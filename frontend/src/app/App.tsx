@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { OPEN_STATUSES, useConnectionStatus, useInstruments, useOrders, usePositions } from '../api';
+import { OPEN_STATUSES, useAdminAccess, useConnectionStatus, useInstruments, useOrders, usePositions } from '../api';
 import { isZero } from '../lib/decimal';
 import { ConnectionIndicator } from '../components/ConnectionIndicator';
 import { Panel } from '../components/Panel';
@@ -24,7 +24,10 @@ export function App() {
   const [symbol, setSymbol] = useState('BTC-USD');
   const [picked, setPicked] = useState<{ price: string; at: number }>();
   const status = useConnectionStatus();
+  const { isAdmin } = useAdminAccess();
+  const [view, setView] = useState<'trade' | 'operator'>('trade');
   const symbols = instruments?.map((i) => i.symbol) ?? ['BTC-USD', 'ETH-USD', 'SOL-USD'];
+  const operator = isAdmin && view === 'operator';
 
   return (
     <div className="app">
@@ -41,29 +44,44 @@ export function App() {
           </select>
         </label>
         <TickerStrip symbol={symbol} />
+        {isAdmin && (
+          <span className="seg view-switch" role="group" aria-label="View">
+            <button type="button" className={operator ? '' : 'on'} aria-pressed={!operator} onClick={() => setView('trade')} data-testid="view-trade">
+              Trade
+            </button>
+            <button type="button" className={operator ? 'on' : ''} aria-pressed={operator} onClick={() => setView('operator')} data-testid="view-operator">
+              Operator
+            </button>
+          </span>
+        )}
         <ConnectionIndicator status={status} />
       </header>
-      <main className="grid">
-        <div className="area-chart">
-          <CandleChart symbol={symbol} />
-        </div>
-        <div className="area-book">
-          <OrderBook symbol={symbol} onPickPrice={(price) => setPicked({ price, at: Date.now() })} />
-        </div>
-        <div className="area-trades">
-          <RecentTrades symbol={symbol} />
-        </div>
-        <div className="area-form">
-          <OrderForm symbol={symbol} pickedPrice={picked} />
-          <Panel title="Balances" testId="balances-panel">
-            <Balances />
-          </Panel>
+      {operator ? (
+        <main className="admin-main">
           <AdminPanel symbol={symbol} />
-        </div>
-        <div className="area-orders">
-          <OrdersTabs />
-        </div>
-      </main>
+        </main>
+      ) : (
+        <main className="grid">
+          <div className="area-chart">
+            <CandleChart symbol={symbol} />
+          </div>
+          <div className="area-book">
+            <OrderBook symbol={symbol} onPickPrice={(price) => setPicked({ price, at: Date.now() })} />
+          </div>
+          <div className="area-trades">
+            <RecentTrades symbol={symbol} />
+          </div>
+          <div className="area-form">
+            <OrderForm symbol={symbol} pickedPrice={picked} />
+            <Panel title="Balances" testId="balances-panel">
+              <Balances />
+            </Panel>
+          </div>
+          <div className="area-orders">
+            <OrdersTabs />
+          </div>
+        </main>
+      )}
     </div>
   );
 }

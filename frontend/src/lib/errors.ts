@@ -7,7 +7,7 @@ const words: Record<string, string> = {
   INVALID_API_KEY: 'Your API key is unknown or has been revoked.',
   INVALID_SIGNATURE: 'The request signature did not match.',
   TIMESTAMP_OUT_OF_WINDOW: "Your computer's clock is out of sync with the exchange.",
-  FORBIDDEN: 'Your key is not allowed to trade.',
+  FORBIDDEN: 'Your API key is not allowed to do this.',
   EMPTY_BODY: 'The order was empty.',
   MALFORMED_JSON: 'The order could not be read.',
   BAD_BODY: 'The order could not be read.',
@@ -48,6 +48,20 @@ const words: Record<string, string> = {
   KAFKA_UNAVAILABLE: 'The exchange is busy: nothing was placed. Retry.',
   AUTH_UNAVAILABLE: 'Sign-in is temporarily unavailable. Retry.',
   INTERNAL: 'Something went wrong on the exchange. Please report it.',
+  BAD_GATEWAY: 'The exchange could not answer this request. Retry shortly.',
+  // HTTP (order-query, market-query, admin)
+  NOT_FOUND: 'Not found.',
+  METHOD_NOT_ALLOWED: 'That action is not offered here.',
+  ORDER_NOT_FOUND: 'The exchange does not know that order.',
+  UNKNOWN_PARAMETER: 'The dashboard asked for something the exchange does not know.',
+  REPEATED_PARAMETER: 'The dashboard sent a question the exchange could not read.',
+  MALFORMED_QUERY: 'The dashboard sent a question the exchange could not read.',
+  INVALID_LIMIT: 'A value is outside the allowed range.',
+  INVALID_TIME: 'The time is not valid.',
+  INVALID_CURSOR: 'The list changed meanwhile: start again from the newest page.',
+  INVALID_STATUS: 'That order status does not exist.',
+  STORE_UNAVAILABLE: 'Stored data is temporarily unavailable. Retry shortly.',
+  ACCOUNT_EXISTS: 'An account with this id already exists.',
   // Execution reports (reason)
   TRADING_HALTED: 'Trading is halted.',
   REDUCE_ONLY_MODE: 'Only orders that reduce your position are accepted right now.',
@@ -87,10 +101,20 @@ const words: Record<string, string> = {
   NOT_AVAILABLE: 'Not available yet.',
 };
 
-/** describe turns a code (plus the server's numbers, if any) into a sentence for the trader. */
-export function describe(code: string | undefined, detail?: string): string {
+// Where an operator's action fails for the same reason, the consequence differs: say what did not happen.
+const operatorWords: Record<string, string> = {
+  FORBIDDEN: 'This needs an API key with the admin scope.',
+  KAFKA_UNAVAILABLE: 'The change could not be made durable: nothing changed. Retry.',
+  STORE_UNAVAILABLE: 'The admin store is unavailable: nothing changed. Retry shortly.',
+};
+
+/** Audience is who reads the sentence: a trader (default) or an operator in the admin view. */
+export type Audience = 'trader' | 'operator';
+
+/** describe turns a code (plus the server's numbers, if any) into a sentence for the trader (or operator). */
+export function describe(code: string | undefined, detail?: string, audience: Audience = 'trader'): string {
   if (!code) return detail ?? 'Unknown error.';
-  const w = words[code] ?? `${code.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase())}.`;
+  const w = (audience === 'operator' ? operatorWords[code] : undefined) ?? words[code] ?? `${code.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase())}.`;
   return detail ? `${w} (${detail})` : w;
 }
 

@@ -1,16 +1,16 @@
-import { useExecutions, useStepsLookup } from '../../api';
+import { useFillHistory, useStepsLookup } from '../../api';
 import { LoadableView } from '../../components/LoadableView';
-import { sideClass, timeOf, titleCase } from '../../components/format';
+import { LoadMore } from '../../components/LoadMore';
+import { sideClass, stampOf, titleCase } from '../../components/format';
 import { formatAmount, formatPrice, formatQty } from '../../lib/decimal';
-import { mapLoadable } from '../../lib/loadable';
 
-/** Fills: the account's trades (execution reports of type TRADE), newest first. */
+/** Fills: the account's trades, newest first; older ones page in from order-query, new ones arrive live. */
 export function Fills() {
-  const fills = mapLoadable(useExecutions(), (rs) => rs.filter((r) => r.execType === 'TRADE'));
+  const h = useFillHistory();
   const steps = useStepsLookup();
   return (
     <div data-testid="fills">
-      <LoadableView value={fills}>
+      <LoadableView value={h.rows}>
         {(fs) =>
           fs.length === 0 ? (
             <div className="muted pad">No fills yet.</div>
@@ -28,19 +28,17 @@ export function Fills() {
                 </tr>
               </thead>
               <tbody>
-                {fs.map((r) => {
-                  const s = steps(r.symbol);
+                {fs.map((f) => {
+                  const s = steps(f.symbol);
                   return (
-                    <tr key={r.execId} data-testid="fill-row" data-order-id={r.orderId}>
-                      <td className="muted">{timeOf(r.transactTime)}</td>
-                      <td>{r.symbol}</td>
-                      <td className={sideClass(r.side)}>{r.side ? titleCase(r.side) : '—'}</td>
-                      <td className="num">{formatPrice(r.lastPrice, s.tick)}</td>
-                      <td className="num">{formatQty(r.lastQty, s.lot)}</td>
-                      <td className="num">
-                        {r.fee ? `${formatAmount(r.fee, 4)} ${r.feeAsset ?? ''}` : '—'}
-                      </td>
-                      <td>{r.liquidity ? titleCase(r.liquidity) : '—'}</td>
+                    <tr key={f.execId} data-testid="fill-row" data-order-id={f.orderId}>
+                      <td className="muted">{stampOf(f.time)}</td>
+                      <td>{f.symbol}</td>
+                      <td className={sideClass(f.side)}>{f.side ? titleCase(f.side) : '—'}</td>
+                      <td className="num">{formatPrice(f.price, s.tick)}</td>
+                      <td className="num">{formatQty(f.quantity, s.lot)}</td>
+                      <td className="num">{f.fee ? `${formatAmount(f.fee, 4)} ${f.feeAsset ?? ''}` : '—'}</td>
+                      <td>{f.liquidity ? titleCase(f.liquidity) : '—'}</td>
                     </tr>
                   );
                 })}
@@ -49,6 +47,7 @@ export function Fills() {
           )
         }
       </LoadableView>
+      <LoadMore hasMore={h.hasMore} loading={h.loadingMore} onMore={h.loadMore} onRetry={h.retry} error={h.olderError} what="fills" />
     </div>
   );
 }

@@ -1,22 +1,46 @@
-import { OPEN_STATUSES, useOrders, useStepsLookup } from '../../api';
+import { useState } from 'react';
+import { useOrderHistory, useStepsLookup, type HistoryFilter } from '../../api';
 import { LoadableView } from '../../components/LoadableView';
-import { sideClass, timeOf, titleCase } from '../../components/format';
+import { LoadMore } from '../../components/LoadMore';
+import { sideClass, stampOf, titleCase } from '../../components/format';
 import { formatPrice, formatQty } from '../../lib/decimal';
 import { describe } from '../../lib/errors';
-import { mapLoadable } from '../../lib/loadable';
 
-/** OrderHistory: closed orders, newest first, with the reason in words when the exchange refused one. */
+const filters: { id: HistoryFilter; label: string }[] = [
+  { id: 'CLOSED', label: 'All closed' },
+  { id: 'FILLED', label: 'Filled' },
+  { id: 'CANCELED', label: 'Canceled' },
+  { id: 'DENIED', label: 'Denied' },
+  { id: 'REJECTED', label: 'Rejected' },
+  { id: 'EXPIRED', label: 'Expired' },
+];
+
+/**
+ * OrderHistory: closed orders, newest first, with the reason in words when the exchange refused one.
+ * Older orders come page by page from order-query; an order closing now appears at once from the stream.
+ */
 export function OrderHistory() {
-  const closed = mapLoadable(useOrders(), (os) =>
-    os.filter((o) => !OPEN_STATUSES.has(o.status)).sort((a, b) => ((a.updatedAt ?? '') < (b.updatedAt ?? '') ? 1 : -1)),
-  );
+  const [filter, setFilter] = useState<HistoryFilter>('CLOSED');
+  const h = useOrderHistory(filter);
   const steps = useStepsLookup();
   return (
     <div data-testid="order-history">
-      <LoadableView value={closed}>
+      <div className="toolbar">
+        <label>
+          Status{' '}
+          <select value={filter} onChange={(e) => setFilter(e.target.value as HistoryFilter)} aria-label="Status filter">
+            {filters.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <LoadableView value={h.rows}>
         {(os) =>
           os.length === 0 ? (
-            <div className="muted pad">No closed orders yet.</div>
+            <div className="muted pad">{filter === 'CLOSED' ? 'No closed orders yet.' : `No ${titleCase(filter).toLowerCase()} orders.`}</div>
           ) : (
             <table>
               <thead>
@@ -38,8 +62,8 @@ export function OrderHistory() {
                   const s = steps(o.symbol);
                   const bad = o.status === 'DENIED' || o.status === 'REJECTED';
                   return (
-                    <tr key={o.orderId} data-order-id={o.orderId}>
-                      <td className="muted">{timeOf(o.updatedAt ?? o.createdAt)}</td>
+                    <tr key={o.orderId} data-testid="history-row" data-order-id={o.orderId}>
+                      <td className="muted">{stampOf(o.updatedAt || o.createdAt)}</td>
                       <td>{o.symbol}</td>
                       <td className={sideClass(o.side)}>{titleCase(o.side)}</td>
                       <td>{titleCase(o.orderType)}</td>
@@ -57,6 +81,7 @@ export function OrderHistory() {
           )
         }
       </LoadableView>
+      <LoadMore hasMore={h.hasMore} loading={h.loadingMore} onMore={h.loadMore} onRetry={h.retry} error={h.olderError} what="orders" />
     </div>
   );
 }
