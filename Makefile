@@ -70,6 +70,7 @@ lambdas:
 ## bench: throughput and latency from a real run, with the machine's ceiling beside it.
 bench: deps
 	$(GO) run ./hotpath/cmd/omsbench -out bench-results
+	$(GO) run ./hotpath/cmd/omsquerybench -out bench-results
 
 ## cost: monthly cost of the hybrid and EKS-only layouts for every shipped traffic profile.
 cost:
