@@ -2,6 +2,7 @@ package boot_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -131,5 +132,30 @@ func TestAPIKeys(t *testing.T) {
 				t.Fatalf("key %+v", keys["ops-1"])
 			}
 		})
+	}
+}
+
+func TestKeyEncryptionKey(t *testing.T) {
+	long := strings.Repeat("aB3", 22)
+	sm := secretsServer(t, map[string]string{"arn:kek": long, "arn:short": "tooshort"})
+	derive := func(e map[string]string) (string, error) {
+		return (&boot.Resolver{Env: env(e), Secrets: sm}).KeyEncryptionKey(context.Background())
+	}
+	if k, err := derive(map[string]string{"OMS_KEY_ENCRYPTION_KEY": "given", "OMS_KEY_ENCRYPTION_SECRET_ARN": "arn:kek"}); err != nil || k != "given" {
+		t.Fatalf("explicit key: %q %v", k, err)
+	}
+	a, err := derive(map[string]string{"OMS_KEY_ENCRYPTION_SECRET_ARN": "arn:kek"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := derive(map[string]string{"OMS_KEY_ENCRYPTION_SECRET_ARN": "arn:kek"})
+	raw, decErr := base64.StdEncoding.DecodeString(a)
+	if a != b || decErr != nil || len(raw) != 32 || strings.Contains(a, long) {
+		t.Fatalf("derived key %q (again %q): not a stable 32-byte key", a, b)
+	}
+	for _, e := range []map[string]string{{}, {"OMS_KEY_ENCRYPTION_SECRET_ARN": "arn:short"}, {"OMS_KEY_ENCRYPTION_SECRET_ARN": "arn:none"}} {
+		if k, err := derive(e); err == nil {
+			t.Errorf("%v: got key %q, want an error", e, k)
+		}
 	}
 }

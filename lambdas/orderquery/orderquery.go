@@ -16,6 +16,8 @@ import (
 
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
 	oms "github.com/crypto-oms/crypto-oms/hotpath/domain/events"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
 	"github.com/crypto-oms/crypto-oms/lambdas/albapi"
 	"github.com/crypto-oms/crypto-oms/lambdas/readmodel"
@@ -31,10 +33,18 @@ type Reader interface {
 	Balances(ctx context.Context, acct order.AccountID) ([]readmodel.Balance, error)
 }
 
+// Marks gives the prices positions are marked at, by symbol (marketstore.Store in production);
+// symbols without market data are absent from the answer.
+type Marks interface {
+	Marks(ctx context.Context, syms []instrument.Symbol) (map[instrument.Symbol]money.Decimal, error)
+}
+
 // Config configures a Handler.
 type Config struct {
 	Reader Reader
-	Keys   albapi.Keys
+	// Marks, when set, adds the mark price and unrealized P&L to positions.
+	Marks Marks
+	Keys  albapi.Keys
 	// DevAccount, when set, lets unsigned requests from loopback (by X-Forwarded-For) act as this
 	// account. Only the local runner sets it.
 	DevAccount  order.AccountID

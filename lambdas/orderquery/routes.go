@@ -8,6 +8,7 @@ import (
 
 	oms "github.com/crypto-oms/crypto-oms/hotpath/domain/events"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/market"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
 	"github.com/crypto-oms/crypto-oms/lambdas/albapi"
@@ -62,6 +63,8 @@ type positionView struct {
 	Fees          string `json:"fees"`
 	Fills         int64  `json:"fills"`
 	UpdatedAt     string `json:"updatedAt"`
+	MarkPrice     string `json:"markPrice,omitempty"`     // absent until the symbol has market data
+	UnrealizedPnl string `json:"unrealizedPnl,omitempty"` // at MarkPrice, quote units
 }
 
 type balanceView struct {
@@ -256,14 +259,28 @@ func (h *Handler) listPositions(ctx context.Context, acct order.AccountID, _ str
 	if err != nil {
 		return nil, storeErr(err)
 	}
+	marks := map[instrument.Symbol]money.Decimal{}
+	if h.cfg.Marks != nil && len(ps) > 0 {
+		syms := make([]instrument.Symbol, 0, len(ps))
+		for _, p := range ps {
+			syms = append(syms, p.Symbol)
+		}
+		if marks, err = h.cfg.Marks.Marks(ctx, syms); err != nil {
+			return nil, storeErr(err)
+		}
+	}
 	out := struct {
 		Positions []positionView `json:"positions"`
 	}{Positions: make([]positionView, 0, len(ps))}
 	for _, p := range ps {
-		out.Positions = append(out.Positions, positionView{
+		v := positionView{
 			Symbol: string(p.Symbol), Quantity: p.Qty.String(), AvgEntryPrice: p.AvgEntry.String(),
 			RealizedPnl: p.Realized.String(), Fees: p.Fees.String(), Fills: p.Fills, UpdatedAt: ts(p.UpdatedAt),
-		})
+		}
+		if m, ok := marks[p.Symbol]; ok {
+			v.MarkPrice, v.UnrealizedPnl = m.String(), market.UnrealizedPnL(p.Qty, p.AvgEntry, m).String()
+		}
+		out.Positions = append(out.Positions, v)
 	}
 	return out, nil
 }

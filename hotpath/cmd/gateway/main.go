@@ -1,5 +1,12 @@
 // Command gateway runs order entry (EKS Deployment): REST on the ALB, Redis idempotency, acknowledged
 // Kafka produce. It never accepts unauthenticated requests.
+//
+// API keys come from OMS_API_KEYS_FILE (the mounted secret) and, when a store is configured
+// (OMS_MONGO_URI, or in AWS OMS_DOCDB_SECRET_ARN + OMS_DOCDB_ENDPOINT + OMS_DOCDB_CA_FILE: see
+// lambdas/boot), also from the store where the admin API keeps them (OMS_MONGO_DB, default oms), their
+// secrets sealed under OMS_KEY_ENCRYPTION_KEY or the key derived from OMS_KEY_ENCRYPTION_SECRET_ARN
+// (required then; the admin function's key). Store keys are cached and checked against the store
+// every few seconds; if the store is down the last known keys keep working.
 package main
 
 import (
@@ -17,6 +24,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
@@ -24,6 +33,8 @@ import (
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/gateway"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/kafkabus"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/rediscache"
+	"github.com/crypto-oms/crypto-oms/lambdas/boot"
+	"github.com/crypto-oms/crypto-oms/lambdas/keystore"
 )
 
 func main() {
@@ -52,6 +63,27 @@ func loadKeys(path string) (gateway.StaticKeys, error) {
 	return gateway.StaticKeys(keys), nil
 }
 
+// storeKeys connects to the store and returns the key cache over it, with the file's keys merged in.
+func storeKeys(ctx context.Context, uri, db, kek string, static map[string]auth.Key, log *slog.Logger) (*keystore.Cache, func(), error) {
+	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	cl, err := mongo.Connect(options.Client().ApplyURI(uri).SetTimeout(5 * time.Second).SetServerSelectionTimeout(2 * time.Second))
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect store: %w", err)
+	}
+	disconnect := func() { _ = cl.Disconnect(context.Background()) }
+	ks, err := keystore.Open(cctx, cl.Database(db), kek)
+	if err != nil {
+		disconnect()
+		return nil, nil, err
+	}
+	cache := keystore.NewCache(ks, keystore.CacheConfig{Static: static, Logger: log})
+	if err := cache.Warm(cctx); err != nil {
+		log.Warn("api key cache not warmed; lookups go to the store", "err", err)
+	}
+	return cache, disconnect, nil
+}
+
 func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
 	addr := fs.String("addr", env("OMS_HTTP_ADDR", ":8080"), "listen address (env OMS_HTTP_ADDR)")
@@ -63,14 +95,36 @@ func run(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *keysPath == "" {
-		return errors.New("-keys (OMS_API_KEYS_FILE) is required: the production gateway never accepts unauthenticated requests")
+	withStore := os.Getenv("OMS_MONGO_URI") != "" || os.Getenv("OMS_DOCDB_SECRET_ARN") != ""
+	if *keysPath == "" && !withStore {
+		return errors.New("-keys (OMS_API_KEYS_FILE) or a store (OMS_MONGO_URI / OMS_DOCDB_SECRET_ARN) is required: the production gateway never accepts unauthenticated requests")
 	}
-	keys, err := loadKeys(*keysPath)
-	if err != nil {
-		return err
+	keys := gateway.StaticKeys{}
+	if *keysPath != "" {
+		var err error
+		if keys, err = loadKeys(*keysPath); err != nil {
+			return err
+		}
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("service", "gateway")
+	var verify gateway.KeyStore = keys
+	if withStore {
+		res := &boot.Resolver{Env: os.Getenv}
+		uri, err := res.MongoURI(ctx)
+		if err != nil {
+			return err
+		}
+		kek, err := res.KeyEncryptionKey(ctx)
+		if err != nil {
+			return fmt.Errorf("store keys are sealed: %w", err)
+		}
+		cache, disconnect, err := storeKeys(ctx, uri, env("OMS_MONGO_DB", "oms"), kek, keys, log)
+		if err != nil {
+			return err
+		}
+		defer disconnect()
+		verify = cache
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ropts := &redis.Options{Addr: *redisAddr, Username: os.Getenv("OMS_REDIS_USER"), Password: os.Getenv("OMS_REDIS_PASSWORD"), DialTimeout: time.Second, ReadTimeout: 500 * time.Millisecond, WriteTimeout: 500 * time.Millisecond}
@@ -95,7 +149,7 @@ func run(ctx context.Context, args []string) error {
 		}
 	}()
 	gw := gateway.New(gateway.Config{
-		Catalog: instrument.Default(), Keys: keys, Publisher: prod, Logger: log, Metrics: gateway.NewMetrics(reg),
+		Catalog: instrument.Default(), Keys: verify, Publisher: prod, Logger: log, Metrics: gateway.NewMetrics(reg),
 		Idem: rediscache.GatewayAdapter{S: rediscache.New(rdb, 24*time.Hour, 30*time.Second)},
 	})
 	mux := http.NewServeMux()

@@ -55,6 +55,7 @@ type config struct {
 	chunk    int
 	out      string
 	dir      string
+	reuse    bool
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -67,6 +68,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&c.chunk, "chunk", 250, "orders per projected chunk while loading")
 	fs.StringVar(&c.out, "out", "bench-results", "directory for query-latency.md and .json")
 	fs.StringVar(&c.dir, "data", "", "data directory for the store (default: a temporary one, removed after)")
+	fs.BoolVar(&c.reuse, "reuse", false, "with -data: measure the orders a previous run with the same -orders and -accounts loaded there, without loading again")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -108,11 +110,28 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	loaded, err := load(ctx, cl, db, store, ds, c, funding)
-	if err != nil {
+	var loaded loadStats
+	if c.reuse {
+		if loaded, err = counts(ctx, db); err != nil {
+			return err
+		}
+		if loaded.orders != int64(c.orders) {
+			return fmt.Errorf("-reuse: %s holds %d orders, not %d", c.dir, loaded.orders, c.orders)
+		}
+		fmt.Fprintf(stdout, "reusing %d orders, %d fills, %d positions in %s\n", loaded.orders, loaded.fills, loaded.positions, c.dir)
+	} else {
+		if loaded, err = load(ctx, cl, db, store, ds, c, funding); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "loaded %d orders, %d fills, %d positions through readmodel in %s\n", loaded.orders, loaded.fills, loaded.positions, time.Since(t0).Round(time.Second))
+	}
+	// The store mirrors FerretDB's indexes as GIN indexes in the background; make sure they all exist
+	// before measuring (see embedded.Store.MirrorIndexes).
+	t1 := time.Now()
+	if err := st.MirrorIndexes(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "loaded %d orders, %d fills, %d positions through readmodel in %s\n", loaded.orders, loaded.fills, loaded.positions, time.Since(t0).Round(time.Second))
+	fmt.Fprintf(stdout, "GIN mirrors of the indexes in place after %s\n", time.Since(t1).Round(time.Millisecond))
 
 	res, err := measure(ctx, store, db, rec, ds, c)
 	if err != nil {
@@ -288,6 +307,10 @@ func load(ctx context.Context, cl *mongo.Client, db *mongo.Database, target *rea
 	if _, err := target.Project(ctx, last); err != nil {
 		return loadStats{}, fmt.Errorf("fold positions: %w", err)
 	}
+	return counts(ctx, db)
+}
+
+func counts(ctx context.Context, db *mongo.Database) (loadStats, error) {
 	var st loadStats
 	var err error
 	if st.orders, err = db.Collection(readmodel.CollOrders).CountDocuments(ctx, bson.D{}); err != nil {
@@ -445,6 +468,9 @@ func report(stdout io.Writer, c config, backend string, st loadStats, res []resu
 	var md strings.Builder
 	fmt.Fprintf(&md, "# order-query latency\n\n%d orders (%d fills, %d positions) of %d accounts in FerretDB (%s backend); %d requests per endpoint through the order-query handler (in process, signed, a random account each).\n\n",
 		st.orders, st.fills, st.positions, c.accounts, backend, c.samples)
+	if la, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Fprintf(&md, "Load average after measuring (1, 5, 15 min): %s.\n\n", strings.Join(strings.Fields(string(la))[:3], ", "))
+	}
 	fmt.Fprintf(&md, "| endpoint | p50 | p99 | max |\n| --- | --- | --- | --- |\n")
 	for _, r := range res {
 		fmt.Fprintf(&md, "| %s | %s | %s | %s |\n", r.Endpoint, ms(r.P50), ms(r.P99), ms(r.Max))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -180,17 +181,59 @@ func AppendTick(dst []byte, t PriceTick) []byte {
 	return append(o.b, '}')
 }
 
-// AppendControl appends the JSON form of c to dst.
+// AppendControl appends the JSON form of c to dst. Trading-state commands carry no "kind", so they are
+// byte for byte what processors from before LIMITS existed decode.
 func AppendControl(dst []byte, c Control) []byte {
 	o := obj{b: append(dst, '{')}
+	if c.Kind != ControlTradingState {
+		o.str("kind", c.Kind.String())
+	}
 	o.str("id", c.ID)
 	o.str("scope", c.Scope.String())
 	o.str("target", c.Target)
-	o.str("state", c.State.String())
+	if c.Kind == ControlLimits {
+		o.limits("limits", c.Limits)
+	} else {
+		o.str("state", c.State.String())
+	}
 	o.str("reason", c.Reason)
 	o.str("by", c.By)
 	o.ts("at", c.At)
 	return append(o.b, '}')
+}
+
+func (o *obj) int(k string, v int) {
+	o.key(k)
+	o.b = strconv.AppendInt(o.b, int64(v), 10)
+}
+
+// limits writes every field, zeros included: 0 means "no limit" for the counts, so absence and zero
+// must not be confused by a reader.
+func (o *obj) limits(k string, l RiskLimits) {
+	o.key(k)
+	in := obj{b: append(o.b, '{')}
+	in.decAlways("maxOrderNotional", l.MaxOrderNotional)
+	in.decAlways("priceCollarPct", l.PriceCollarPct)
+	in.int("maxOpenOrders", l.MaxOpenOrders)
+	in.int("maxOrdersPerSec", l.MaxOrdersPerSec)
+	in.symbolMap("maxOrderQty", l.MaxOrderQty)
+	in.symbolMap("maxPosition", l.MaxPosition)
+	o.b = append(in.b, '}')
+}
+
+// symbolMap writes a per-symbol decimal map with its keys sorted, so equal maps encode equally.
+func (o *obj) symbolMap(k string, m map[instrument.Symbol]money.Decimal) {
+	o.key(k)
+	syms := make([]string, 0, len(m))
+	for s := range m {
+		syms = append(syms, string(s))
+	}
+	sort.Strings(syms)
+	in := obj{b: append(o.b, '{')}
+	for _, s := range syms {
+		in.decAlways(s, m[instrument.Symbol(s)])
+	}
+	o.b = append(in.b, '}')
 }
 
 // The wire mirrors below carry no tags: encoding/json matches keys to field names case-insensitively,
@@ -220,7 +263,16 @@ type tickWire struct {
 	Time                   string
 }
 
-type controlWire struct{ ID, Scope, Target, State, Reason, By, At string }
+type controlWire struct {
+	Kind, ID, Scope, Target, State, Reason, By, At string
+	Limits                                         *limitsWire
+}
+
+type limitsWire struct {
+	MaxOrderNotional, PriceCollarPct string
+	MaxOpenOrders, MaxOrdersPerSec   int
+	MaxOrderQty, MaxPosition         map[string]string
+}
 
 func strict(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -456,7 +508,7 @@ func ParseTradingState(s string) (TradingState, error) {
 // ParseScope parses GLOBAL, ACCOUNT or SYMBOL.
 func ParseScope(s string) (Scope, error) { return parseScope(s) }
 
-// DecodeControl parses a Control command.
+// DecodeControl parses a Control command. A record without "kind" is a trading-state command.
 func DecodeControl(b []byte) (Control, error) {
 	var w controlWire
 	if err := strict(b, &w); err != nil {
@@ -464,6 +516,7 @@ func DecodeControl(b []byte) (Control, error) {
 	}
 	var r fieldReader
 	c := Control{
+		Kind:   optEnum(&r, "kind", w.Kind, ParseControlKind),
 		ID:     w.ID,
 		Scope:  optEnum(&r, "scope", w.Scope, parseScope),
 		Target: w.Target,
@@ -472,11 +525,57 @@ func DecodeControl(b []byte) (Control, error) {
 		By:     w.By,
 		At:     r.ts("at", w.At),
 	}
-	if r.err == nil && (c.Scope == 0 || c.State == 0 || (c.Scope != ScopeGlobal && c.Target == "")) {
-		r.err = errors.New("scope, state and (unless GLOBAL) target are required")
+	if w.Limits != nil {
+		c.Limits = r.limits(*w.Limits)
+	}
+	if r.err == nil {
+		switch c.Kind {
+		case ControlTradingState:
+			if c.Scope == 0 || c.State == 0 || (c.Scope != ScopeGlobal && c.Target == "") || w.Limits != nil {
+				r.err = errors.New("scope, state and (unless GLOBAL) target are required, and limits are not allowed")
+			}
+		case ControlLimits:
+			if c.Scope != ScopeAccount || c.Target == "" || c.State != 0 || w.Limits == nil {
+				r.err = errors.New("LIMITS needs scope ACCOUNT, a target and limits, and no state")
+			}
+		}
 	}
 	if r.err != nil {
 		return Control{}, fmt.Errorf("%w: control: %v", ErrDecode, r.err)
 	}
 	return c, nil
+}
+
+func (r *fieldReader) limits(w limitsWire) RiskLimits {
+	return RiskLimits{
+		MaxOrderQty:      r.symbolMap("limits.maxOrderQty", w.MaxOrderQty),
+		MaxOrderNotional: r.dec("limits.maxOrderNotional", w.MaxOrderNotional),
+		MaxPosition:      r.symbolMap("limits.maxPosition", w.MaxPosition),
+		PriceCollarPct:   r.dec("limits.priceCollarPct", w.PriceCollarPct),
+		MaxOpenOrders:    w.MaxOpenOrders,
+		MaxOrdersPerSec:  w.MaxOrdersPerSec,
+	}
+}
+
+// symbolMap reads a per-symbol decimal map; it is never nil, so a decoded LIMITS command compares
+// equal to its re-encoding.
+func (r *fieldReader) symbolMap(field string, in map[string]string) map[instrument.Symbol]money.Decimal {
+	out := make(map[instrument.Symbol]money.Decimal, len(in))
+	for k, v := range in {
+		sym, err := instrument.ParseSymbol(k)
+		if err != nil {
+			r.fail(field, err)
+			continue
+		}
+		if _, dup := out[sym]; dup {
+			r.fail(field, fmt.Errorf("symbol %s given twice", sym))
+			continue
+		}
+		if v == "" {
+			r.fail(field+"."+string(sym), money.ErrSyntax)
+			continue
+		}
+		out[sym] = r.dec(field+"."+string(sym), v)
+	}
+	return out
 }

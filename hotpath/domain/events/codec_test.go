@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/events"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
 )
@@ -72,8 +73,85 @@ func TestRoundTrip(t *testing.T) {
 
 	ctl := events.Control{ID: "c", Scope: events.ScopeSymbol, Target: "BTC-USD", State: events.Halted, Reason: "vol", By: "ops", At: time.Unix(7, 0).UTC()}
 	gotCtl, err := events.DecodeControl(events.AppendControl(nil, ctl))
-	if err != nil || gotCtl != ctl {
+	if err != nil || !cmp.Equal(ctl, gotCtl, decimalCmp) {
 		t.Errorf("control round trip: %+v %v", gotCtl, err)
+	}
+	lim := sampleLimits()
+	gotLim, err := events.DecodeControl(events.AppendControl(nil, lim))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(lim, gotLim, decimalCmp); diff != "" {
+		t.Errorf("limits round trip (-want +got):\n%s", diff)
+	}
+}
+
+func sampleLimits() events.Control {
+	d := money.MustParse
+	return events.Control{
+		Kind: events.ControlLimits, ID: "cmd-2", Scope: events.ScopeAccount, Target: "acct-1",
+		Limits: events.RiskLimits{
+			MaxOrderQty:      map[instrument.Symbol]money.Decimal{"BTC-USD": d("0.5"), "ETH-USD": d("10")},
+			MaxOrderNotional: d("100.25"),
+			MaxPosition:      map[instrument.Symbol]money.Decimal{},
+			PriceCollarPct:   d("2.5"),
+			MaxOpenOrders:    0,
+			MaxOrdersPerSec:  20,
+		},
+		Reason: "tighten", By: "key-ops", At: time.Date(2026, 11, 25, 9, 30, 0, 123000000, time.UTC),
+	}
+}
+
+// TestControlWireFormat pins the bytes on `control`: trading-state commands are exactly what
+// processors from before LIMITS existed read (no "kind"), and old records decode as trading state.
+func TestControlWireFormat(t *testing.T) {
+	legacy := `{"id":"h1","scope":"SYMBOL","target":"BTC-USD","state":"HALTED","reason":"vol","by":"ops","at":"1970-01-01T00:00:07Z"}`
+	c, err := events.DecodeControl([]byte(legacy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Kind != events.ControlTradingState || c.State != events.Halted || c.Scope != events.ScopeSymbol {
+		t.Errorf("legacy record decoded as %+v", c)
+	}
+	if got := string(events.AppendControl(nil, c)); got != legacy {
+		t.Errorf("trading-state encoding changed:\n got %s\nwant %s", got, legacy)
+	}
+	explicit, err := events.DecodeControl([]byte(`{"kind":"TRADING_STATE","scope":"GLOBAL","state":"ACTIVE"}`))
+	if err != nil || explicit.Kind != events.ControlTradingState || explicit.State != events.Active {
+		t.Errorf("explicit kind: %+v %v", explicit, err)
+	}
+	want := `{"kind":"LIMITS","id":"cmd-2","scope":"ACCOUNT","target":"acct-1","limits":{"maxOrderNotional":"100.25",` +
+		`"priceCollarPct":"2.5","maxOpenOrders":0,"maxOrdersPerSec":20,"maxOrderQty":{"BTC-USD":"0.5","ETH-USD":"10"},` +
+		`"maxPosition":{}},"reason":"tighten","by":"key-ops","at":"2026-11-25T09:30:00.123Z"}`
+	if got := string(events.AppendControl(nil, sampleLimits())); got != want {
+		t.Errorf("LIMITS encoding:\n got %s\nwant %s", got, want)
+	}
+	if k := sampleLimits().Key(); k != "LIMITS/ACCOUNT/acct-1" {
+		t.Errorf("key = %q", k)
+	}
+}
+
+func TestDecodeControlRejects(t *testing.T) {
+	bad := []string{
+		`{"scope":"ACCOUNT","state":"HALTED"}`,
+		`{"scope":"GLOBAL"}`,
+		`{"kind":"NOPE","scope":"GLOBAL","state":"HALTED"}`,
+		`{"scope":"GLOBAL","state":"HALTED","limits":{}}`,
+		`{"kind":"LIMITS","scope":"ACCOUNT","target":"a"}`,
+		`{"kind":"LIMITS","scope":"GLOBAL","limits":{}}`,
+		`{"kind":"LIMITS","scope":"ACCOUNT","target":"a","state":"HALTED","limits":{}}`,
+		`{"kind":"LIMITS","scope":"ACCOUNT","target":"a","limits":{"maxOrderQty":{"BTC-USD":"x"}}}`,
+		`{"kind":"LIMITS","scope":"ACCOUNT","target":"a","limits":{"maxOrderQty":{"nope":"1"}}}`,
+		`{"kind":"LIMITS","scope":"ACCOUNT","target":"a","limits":{"maxOrderQty":{"BTC-USD":"1","btc/usd":"2"}}}`,
+		`{"kind":"LIMITS","scope":"ACCOUNT","target":"a","limits":{"maxOrderQty":{"BTC-USD":""}}}`,
+		`{"kind":"LIMITS","scope":"ACCOUNT","target":"a","limits":{"maxOpenOrders":1.5}}`,
+		`{"kind":"LIMITS","scope":"ACCOUNT","target":"a","limits":{"extra":1}}`,
+		`{"kind":"LIMITS","scope":"ACCOUNT","target":"a","limits":{"maxOrderNotional":"1e999"}}`,
+	}
+	for _, b := range bad {
+		if _, err := events.DecodeControl([]byte(b)); !errors.Is(err, events.ErrDecode) {
+			t.Errorf("DecodeControl(%s) err = %v, want ErrDecode", b, err)
+		}
 	}
 }
 
@@ -146,6 +224,30 @@ func FuzzDecodeTick(f *testing.F) {
 			if _, err := events.DecodeTick(events.AppendTick(nil, tk)); err != nil {
 				t.Fatalf("re-encoded tick does not decode: %v", err)
 			}
+		}
+	})
+}
+
+func FuzzDecodeControl(f *testing.F) {
+	f.Add(events.AppendControl(nil, sampleLimits()))
+	f.Add([]byte(`{"id":"h1","scope":"SYMBOL","target":"BTC-USD","state":"HALTED","reason":"vol","by":"ops","at":"1970-01-01T00:00:07Z"}`))
+	f.Add([]byte(`{"kind":"TRADING_STATE","scope":"GLOBAL","state":"REDUCING"}`))
+	f.Add([]byte(`{"kind":"LIMITS","scope":"ACCOUNT","target":"a","limits":{"maxOrderQty":{"btc/usd":"1e3"},"maxOpenOrders":-1}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := events.DecodeControl(b)
+		if err != nil {
+			return
+		}
+		enc := events.AppendControl(nil, c)
+		again, err := events.DecodeControl(enc)
+		if err != nil {
+			t.Fatalf("re-encoded control %s does not decode: %v", enc, err)
+		}
+		if diff := cmp.Diff(c, again, decimalCmp); diff != "" {
+			t.Fatalf("control changed across re-encode:\n%s", diff)
+		}
+		if c.Kind == events.ControlLimits && (c.Limits.MaxOrderQty == nil || c.Limits.MaxPosition == nil) {
+			t.Fatal("decoded LIMITS with a nil map")
 		}
 	})
 }

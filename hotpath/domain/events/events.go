@@ -5,6 +5,7 @@
 package events
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
@@ -162,13 +163,62 @@ func (s Scope) String() string {
 	return "UNKNOWN"
 }
 
-// Control is an operator command on `control`: set the trading state of a scope.
+// ControlKind says what a Control command sets. The zero value is a trading-state command, so records
+// written before kinds existed keep their meaning.
+type ControlKind uint8
+
+// Control kinds.
+const (
+	ControlTradingState ControlKind = iota // set the trading state of a scope
+	ControlLimits                          // replace an account's risk limits
+)
+
+var controlKindNames = [...]string{"TRADING_STATE", "LIMITS"}
+
+func (k ControlKind) String() string {
+	if int(k) < len(controlKindNames) {
+		return controlKindNames[k]
+	}
+	return "UNKNOWN"
+}
+
+// ParseControlKind parses TRADING_STATE or LIMITS.
+func ParseControlKind(s string) (ControlKind, error) {
+	for i, n := range controlKindNames {
+		if n == s {
+			return ControlKind(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown control kind %q", s)
+}
+
+// RiskLimits is the limit set a LIMITS command carries. Its fields mirror account.Limits one for one
+// (the account package depends on this one, so the contract type lives here and converts directly).
+type RiskLimits struct {
+	MaxOrderQty      map[instrument.Symbol]money.Decimal
+	MaxOrderNotional money.Decimal
+	MaxPosition      map[instrument.Symbol]money.Decimal
+	PriceCollarPct   money.Decimal
+	MaxOpenOrders    int
+	MaxOrdersPerSec  int
+}
+
+// Control is an operator command on `control`: set the trading state of a scope, or (Kind LIMITS,
+// Scope ACCOUNT) replace the risk limits of the account named by Target.
 type Control struct {
+	Kind   ControlKind
 	ID     string
 	Scope  Scope
 	Target string // account id or symbol; empty for GLOBAL
 	State  TradingState
+	Limits RiskLimits // LIMITS only
 	Reason string
 	By     string
 	At     time.Time
+}
+
+// Key is the record key a control command is produced with: one key per thing it sets, so that a
+// compacted `control` topic keeps the latest command for each.
+func (c Control) Key() string {
+	return c.Kind.String() + "/" + c.Scope.String() + "/" + c.Target
 }

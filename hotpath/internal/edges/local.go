@@ -15,7 +15,8 @@ import (
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
 	"github.com/crypto-oms/crypto-oms/hotpath/estate"
-	"github.com/crypto-oms/crypto-oms/lambdas/albapi"
+	"github.com/crypto-oms/crypto-oms/lambdas/keystore"
+	"github.com/crypto-oms/crypto-oms/lambdas/marketingest"
 	"github.com/crypto-oms/crypto-oms/lambdas/orderquery"
 	"github.com/crypto-oms/crypto-oms/lambdas/projector"
 	"github.com/crypto-oms/crypto-oms/lambdas/readmodel"
@@ -30,20 +31,29 @@ type LocalConfig struct {
 	// DevAccount lets unsigned loopback requests act as this account (dev mode).
 	DevAccount order.AccountID
 	Funding    map[string]money.Decimal
-	// DeadLetters receives the projector's poison records (the dead-letter topic); nil only logs them.
+	// DeadLetters receives the consumers' poison records (the dead-letter topic); nil only logs them.
 	DeadLetters projector.Publisher
-	// Window, when > 0, replaces the route table's batching window: a local run favours
-	// read-after-write latency over batch size.
+	// Window, when > 0, replaces the projector's batching window from the route table: a local run
+	// favours read-after-write latency over batch size.
 	Window time.Duration
-	Logger *slog.Logger
+	// KeyEncryptionKey (32 bytes) seals the secrets of API keys created through the admin API.
+	KeyEncryptionKey []byte
+	// ControlTimeout bounds the admin's publish to `control` (3 s when 0).
+	ControlTimeout time.Duration
+	Logger         *slog.Logger
 }
 
-// Local is the Lambda edges of a local run, built once like each function's main: the order-query
-// handler behind the router and the projector behind its poller.
+// Local is the Lambda edges of a local run, built once like each function's main: order-query and
+// market-query behind the router, the projector and market-ingest behind their pollers.
 type Local struct {
-	Router    *Router
-	Projector *projector.Handler
-	Pollers   []*Poller
+	Router       *Router
+	Projector    *projector.Handler
+	MarketIngest *marketingest.Handler
+	Pollers      []*Poller
+	// Keys verifies requests at every edge of the run, the gateway included: the bootstrap keys
+	// merged with those created through the admin API.
+	Keys      *keystore.Cache
+	admin     *adminEdge
 	client    *mongo.Client
 	closeOnce sync.Once
 }
@@ -75,11 +85,20 @@ func NewLocal(ctx context.Context, cfg LocalConfig) (*Local, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lambda edges: %w", err)
 	}
+	mkt, err := newMarketEdges(ctx, cl.Database(cfg.Database), routes, cfg.Brokers, cfg.DeadLetters, cfg.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("lambda edges: %w", err)
+	}
+	l.MarketIngest = mkt.ingest
+	if l.admin, err = newAdminEdge(ctx, cl.Database(cfg.Database), cfg); err != nil {
+		return nil, fmt.Errorf("lambda edges: %w", err)
+	}
+	l.Keys = l.admin.keys
 	oq := orderquery.New(orderquery.Config{
-		Reader: store, Keys: albapi.StaticKeys(cfg.Keys), DevAccount: cfg.DevAccount,
+		Reader: store, Marks: mkt.store, Keys: l.Keys, DevAccount: cfg.DevAccount,
 		Logger: cfg.Logger.With("function", "order-query"),
 	})
-	l.Router = NewRouter(routes, map[string]ALBHandler{"order-query": oq.Handle}, 0, cfg.Logger.With("component", "alb"))
+	l.Router = NewRouter(routes, map[string]ALBHandler{"order-query": oq.Handle, "market-query": mkt.query.Handle, "admin": l.admin.handler.Handle}, 0, cfg.Logger.With("component", "alb"))
 
 	var dlq projector.DeadLetters
 	if cfg.DeadLetters != nil {
@@ -98,7 +117,7 @@ func NewLocal(ctx context.Context, cfg LocalConfig) (*Local, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lambda edges: %w", err)
 	}
-	l.Pollers = append(l.Pollers, p)
+	l.Pollers = append(l.Pollers, p, mkt.poller)
 	ok = true
 	return l, nil
 }
@@ -126,5 +145,8 @@ func (l *Local) Close() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = l.client.Disconnect(ctx)
+		if l.admin != nil {
+			l.admin.control.Close()
+		}
 	})
 }

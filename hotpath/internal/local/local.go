@@ -37,6 +37,7 @@ import (
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/processor"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/rediscache"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/stream"
+	"github.com/crypto-oms/crypto-oms/lambdas/keystore"
 )
 
 // Config of a local system.
@@ -227,9 +228,30 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 		})
 	}
 
+	// Lambda edges: order-query, market-query and admin behind the local ALB router, the consumers fed
+	// by their MSK pollers. They come first because the gateway verifies requests with their key
+	// source: the demo key merged with keys created through the admin API.
+	var keys gateway.KeyStore = gateway.StaticKeys{s.DemoKey.ID: s.DemoKey}
+	var lam *edges.Local
+	if s.Store != nil {
+		kek, err := keyEncryptionKey(cfg.DataDir)
+		if err != nil {
+			return nil, fmt.Errorf("start: %w", err)
+		}
+		lam, err = edges.NewLocal(ctx, edges.LocalConfig{
+			Brokers: s.Brokers, MongoURI: s.Store.URI(), Keys: map[string]auth.Key{s.DemoKey.ID: s.DemoKey},
+			DevAccount: devAccount, Funding: DemoFunding(), DeadLetters: s.producer,
+			Window: 100 * time.Millisecond, KeyEncryptionKey: kek, Logger: s.log.With("service", "lambdas"),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("start: %w", err)
+		}
+		keys = lam.Keys
+		s.goRun("lambda-edges", func() error { return lam.Run(runCtx) })
+	}
 	gw := gateway.New(gateway.Config{
 		Catalog:      instrument.Default(),
-		Keys:         gateway.StaticKeys{s.DemoKey.ID: s.DemoKey},
+		Keys:         keys,
 		Idem:         rediscache.GatewayAdapter{S: rediscache.New(s.rdb, 24*time.Hour, 30*time.Second)},
 		Publisher:    s.producer,
 		Logger:       s.log.With("service", "gateway"),
@@ -238,18 +260,8 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 	})
 	mux := http.NewServeMux()
 	gw.Routes(mux)
-	// Lambda edges: order-query behind the local ALB router, the projector fed by its MSK poller.
-	if s.Store != nil {
-		lam, err := edges.NewLocal(ctx, edges.LocalConfig{
-			Brokers: s.Brokers, MongoURI: s.Store.URI(), Keys: map[string]auth.Key{s.DemoKey.ID: s.DemoKey},
-			DevAccount: devAccount, Funding: DemoFunding(), DeadLetters: s.producer,
-			Window: 100 * time.Millisecond, Logger: s.log.With("service", "lambdas"),
-		})
-		if err != nil {
-			return nil, fmt.Errorf("start: %w", err)
-		}
+	if lam != nil {
 		lam.Mount(mux)
-		s.goRun("lambda-edges", func() error { return lam.Run(runCtx) })
 	}
 	mux.Handle("GET /ws", hub.Handler(stream.ServerConfig{Secret: streamSecret, DevAccount: devAccount}))
 	if cfg.StaticDir != "" {
@@ -338,6 +350,23 @@ func demoKey(dir string) (auth.Key, error) {
 		return auth.Key{}, fmt.Errorf("demo key: %w", err)
 	}
 	return auth.Key{ID: stored.ID, Secret: []byte(stored.Secret), Account: DemoAccount, Scopes: []auth.Scope{auth.ScopeTrade, auth.ScopeRead}}, nil
+}
+
+// keyEncryptionKey loads the key that seals API secrets from the data dir, creating it on first start
+// so that keys created through the admin API keep working across restarts.
+func keyEncryptionKey(dir string) ([]byte, error) {
+	path := filepath.Join(dir, "key-encryption-key")
+	if b, err := os.ReadFile(path); err == nil {
+		return keystore.ParseKEK(string(b))
+	}
+	k, err := keystore.NewKEK()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(k+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("key-encryption key: %w", err)
+	}
+	return keystore.ParseKEK(k)
 }
 
 // spa serves the dashboard's files and answers index.html for client-side routes (paths without an

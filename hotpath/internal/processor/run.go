@@ -31,10 +31,15 @@ type RunConfig struct {
 	KafkaOpts       []kgo.Opt // TLS / SASL for every client
 	// Started, when set, receives the service once it runs (tests read its Stats).
 	Started func(*Service)
+	// OnControl, when set, is called after each control command took effect (tests measure how long
+	// an operator's command takes to reach the engines).
+	OnControl func(events.Control)
 }
 
 // Run runs a processor instance until ctx ends: it tails `prices` into the books and `control` into
-// the policy, and consumes `orders` transactionally.
+// the policy, and consumes `orders` transactionally. `control` is read from its start up to its end
+// before the first order is taken, so a restarted processor enforces every halt and limit already on
+// the log.
 func Run(ctx context.Context, cfg RunConfig) error {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -72,6 +77,41 @@ func Run(ctx context.Context, cfg RunConfig) error {
 			}
 		}()
 	}
+	apply := func(r *kgo.Record) {
+		c, err := events.DecodeControl(r.Value)
+		if err != nil {
+			cfg.Logger.Error("undecodable control command skipped", "offset", r.Offset, "err", err)
+			return
+		}
+		switch c.Kind {
+		case events.ControlLimits:
+			// The admin API validated them; a command from anywhere else must not loosen risk by accident.
+			if err := account.Limits(c.Limits).Validate(cat); err != nil {
+				cfg.Logger.Error("control command with unusable limits skipped", "offset", r.Offset, "command_id", c.ID, "account_id", c.Target, "err", err)
+				return
+			}
+			policy.Apply(c)
+			cfg.Logger.Info("risk limits changed", "account_id", c.Target, "command_id", c.ID, "by", c.By)
+		case events.ControlTradingState:
+			policy.Apply(c)
+			cfg.Logger.Info("trading state changed", "scope", c.Scope.String(), "target", c.Target, "state", c.State.String(), "command_id", c.ID, "by", c.By)
+		}
+		if cfg.OnControl != nil {
+			cfg.OnControl(c)
+		}
+	}
+	// `control` has one partition (commands are ordered); its replay gates the orders below.
+	var replayed int64
+	if err := kafkabus.ReadPartition(ctx, cfg.Brokers, events.TopicControl, 0, func(r *kgo.Record) error {
+		apply(r)
+		replayed = r.Offset + 1
+		return nil
+	}, cfg.KafkaOpts...); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped during the replay
+		}
+		return fmt.Errorf("replay control: %w", err)
+	}
 	start("prices", func() error {
 		return kafkabus.Tail(ctx, cfg.Brokers, events.TopicPrices, false, func(r *kgo.Record) {
 			if t, err := events.DecodeTick(r.Value); err == nil {
@@ -81,13 +121,10 @@ func Run(ctx context.Context, cfg RunConfig) error {
 	})
 	start("control", func() error {
 		return kafkabus.Tail(ctx, cfg.Brokers, events.TopicControl, true, func(r *kgo.Record) {
-			c, err := events.DecodeControl(r.Value)
-			if err != nil {
-				cfg.Logger.Error("undecodable control command skipped", "offset", r.Offset, "err", err)
+			if r.Partition == 0 && r.Offset < replayed {
 				return
 			}
-			policy.Apply(c)
-			cfg.Logger.Info("trading state changed", "scope", c.Scope.String(), "target", c.Target, "state", c.State.String(), "by", c.By)
+			apply(r)
 		}, cfg.KafkaOpts...)
 	})
 	start("orders", func() error { return svc.Run(ctx) })

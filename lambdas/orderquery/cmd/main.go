@@ -2,9 +2,12 @@
 // lambda.norpc): it connects to the read model and loads the API keys once, then serves ALB requests.
 // It never accepts unsigned requests.
 //
-// Environment: OMS_MONGO_URI (required; DocumentDB: TLS with the CA bundle and retryWrites=false),
-// OMS_MONGO_DB (oms), OMS_API_KEYS_FILE (required: [{"id","secret","account","scopes":["read"]}], the
-// gateway's format), OMS_FUNDING (per-asset starting balances, "USD=1000000,BTC=10").
+// Environment: OMS_MONGO_URI (or, in AWS, OMS_DOCDB_SECRET_ARN + OMS_DOCDB_ENDPOINT + the CA bundle,
+// see lambdas/boot), OMS_MONGO_DB (oms), OMS_API_KEYS_FILE or, in AWS, OMS_API_KEYS_SECRET_ARN
+// ([{"id","secret","account","scopes":["read"]}], the gateway's format), OMS_KEY_ENCRYPTION_KEY or,
+// in AWS, OMS_KEY_ENCRYPTION_SECRET_ARN (the admin function's key: keys created through the admin API
+// are accepted too, checked against the store every few seconds; at least one of keys and key is
+// required), OMS_FUNDING (per-asset starting balances, "USD=1000000,BTC=10").
 package main
 
 import (
@@ -17,9 +20,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
 	"github.com/crypto-oms/crypto-oms/lambdas/albapi"
+	"github.com/crypto-oms/crypto-oms/lambdas/boot"
+	"github.com/crypto-oms/crypto-oms/lambdas/keystore"
+	"github.com/crypto-oms/crypto-oms/lambdas/marketstore"
 	"github.com/crypto-oms/crypto-oms/lambdas/orderquery"
 	"github.com/crypto-oms/crypto-oms/lambdas/readmodel"
 )
@@ -38,27 +43,7 @@ func env(name, def string) string {
 	return def
 }
 
-func loadKeys(path string) (albapi.StaticKeys, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("load keys: %w", err)
-	}
-	keys, err := auth.ParseKeyFile(b)
-	if err != nil {
-		return nil, err
-	}
-	return albapi.StaticKeys(keys), nil
-}
-
 func run(ctx context.Context) error {
-	uri, keysPath := os.Getenv("OMS_MONGO_URI"), os.Getenv("OMS_API_KEYS_FILE")
-	if uri == "" || keysPath == "" {
-		return errors.New("OMS_MONGO_URI and OMS_API_KEYS_FILE are required")
-	}
-	keys, err := loadKeys(keysPath)
-	if err != nil {
-		return err
-	}
 	funding, err := money.ParseAmounts(os.Getenv("OMS_FUNDING"))
 	if err != nil {
 		return err
@@ -66,6 +51,25 @@ func run(ctx context.Context) error {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("service", "order-query")
 	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
+	res := &boot.Resolver{Env: os.Getenv}
+	static, err := res.APIKeys(cctx)
+	if err != nil {
+		return err
+	}
+	keys := albapi.StaticKeys(static)
+	var kek string
+	if os.Getenv("OMS_KEY_ENCRYPTION_KEY") != "" || os.Getenv("OMS_KEY_ENCRYPTION_SECRET_ARN") != "" {
+		if kek, err = res.KeyEncryptionKey(cctx); err != nil {
+			return err
+		}
+	}
+	if len(keys) == 0 && kek == "" {
+		return errors.New("no API keys: set OMS_API_KEYS_FILE / OMS_API_KEYS_SECRET_ARN or OMS_KEY_ENCRYPTION_KEY / OMS_KEY_ENCRYPTION_SECRET_ARN")
+	}
+	uri, err := res.MongoURI(cctx)
+	if err != nil {
+		return err
+	}
 	cl, err := readmodel.Connect(cctx, uri)
 	if err != nil {
 		return err
@@ -74,7 +78,24 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	h := orderquery.New(orderquery.Config{Reader: store, Keys: keys, Logger: log})
+	var verify albapi.Keys = keys
+	if kek != "" {
+		ks, err := keystore.Open(cctx, cl.Database(env("OMS_MONGO_DB", "oms")), kek)
+		if err != nil {
+			return err
+		}
+		c := keystore.NewCache(ks, keystore.CacheConfig{Static: keys, Logger: log})
+		if err := c.Warm(cctx); err != nil {
+			log.Warn("api key cache not warmed; lookups go to the store", "err", err)
+		}
+		verify = c
+	}
+	// Positions are marked with market-ingest's snapshots, in the same database.
+	marks, err := marketstore.New(cctx, cl.Database(env("OMS_MONGO_DB", "oms")), marketstore.Config{})
+	if err != nil {
+		return err
+	}
+	h := orderquery.New(orderquery.Config{Reader: store, Marks: marks, Keys: verify, Logger: log})
 	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
 	return nil
 }
