@@ -752,6 +752,10 @@ export interface components {
             fees: components["schemas"]["Decimal"];
             fills: number;
             updatedAt: components["schemas"]["Timestamp"];
+            /** @description The latest market snapshot's last trade (or mid before the first trade); absent until the symbol has market data. */
+            markPrice?: components["schemas"]["Decimal"];
+            /** @description (markPrice − avgEntryPrice) × quantity, in quote units; absent with markPrice. */
+            unrealizedPnl?: components["schemas"]["Decimal"];
         };
         PositionList: {
             positions: components["schemas"]["PositionRecord"][];
@@ -1196,7 +1200,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `UNKNOWN_SYMBOL`: the symbol is not traded here. */
+        /** @description `UNKNOWN_SYMBOL`: the symbol is not traded here. Market data also answers `NO_MARKET_DATA` for a traded symbol with no tick yet (prices and order book; candles and trades answer empty lists). */
         UnknownSymbol: {
             headers: {
                 [name: string]: unknown;

@@ -153,10 +153,10 @@ func (h *Hub) user(id order.AccountID) *userState {
 
 func (h *Hub) onTick(t events.PriceTick) {
 	st := h.sym(t.Symbol)
-	if st.last != nil && t.Seq <= st.last.Seq {
+	trade, changed, ok := st.apply(t)
+	if !ok {
 		return
 	}
-	trade, changed := st.apply(t)
 	h.publish(subKey{"ticker", t.Symbol}, func(*subState) any { return tickerData(st.ticker(t.Symbol)) })
 	h.publish(subKey{"book", t.Symbol}, func(s *subState) any { return bookData(st.last, s.depth) })
 	if trade != nil {

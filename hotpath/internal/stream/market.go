@@ -51,14 +51,14 @@ func newSymbolState() *symbolState {
 	return &symbolState{candles: map[string][]Candle{}}
 }
 
-// apply folds a tick in and returns the trade it printed (if any) and the candle intervals it changed.
-func (s *symbolState) apply(t events.PriceTick) (*Trade, []string) {
+// apply folds a tick in and returns the trade it printed (if any) and the candle intervals it changed;
+// ok is false for a tick older than the last one (by time, then seq: the feed renumbers on restart).
+func (s *symbolState) apply(t events.PriceTick) (trade *Trade, changed []string, ok bool) {
 	step, ok := s.series.Apply(t)
 	if !ok {
-		return nil, nil
+		return nil, nil, false
 	}
 	s.last = &t
-	var trade *Trade
 	if p := step.Trade; p != nil {
 		side := ""
 		if p.Side != 0 {
@@ -70,7 +70,7 @@ func (s *symbolState) apply(t events.PriceTick) (*Trade, []string) {
 			s.trades = s.trades[:keepTrades]
 		}
 	}
-	changed := make([]string, 0, len(step.Changed))
+	changed = make([]string, 0, len(step.Changed))
 	for _, iv := range step.Changed {
 		c, _ := s.series.Candle(iv)
 		s.candles[iv.String()] = market.Append(s.candles[iv.String()], c, keepCandles)
@@ -79,7 +79,7 @@ func (s *symbolState) apply(t events.PriceTick) (*Trade, []string) {
 		}
 		changed = append(changed, iv.String())
 	}
-	return trade, changed
+	return trade, changed, true
 }
 
 func (s *symbolState) ticker(sym instrument.Symbol) Ticker {

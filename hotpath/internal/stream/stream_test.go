@@ -118,6 +118,19 @@ func TestMarketChannels(t *testing.T) {
 	if got["ticker"] != 2 || got["candles:1m"] != 2 {
 		t.Fatalf("per-channel sequence numbers %v", got)
 	}
+	// A restarted feed numbers from 1 again; its ticks are newer by time and must not be dropped.
+	restarted := tick(1, "46000")
+	restarted.Time = time.Unix(1_800_000_010, 0)
+	h.OnTick(restarted)
+	for {
+		m := c.next()
+		if m["channel"] == "ticker" {
+			if bid := m["data"].(map[string]any)["bid"]; bid != "46000" {
+				t.Fatalf("ticker after a feed restart: bid %v, want 46000", bid)
+			}
+			break
+		}
+	}
 }
 
 func TestErrorsAndAuthentication(t *testing.T) {
