@@ -98,9 +98,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		// db.orders.findOne({orderId}) of the original design; _id is the order id too.
 		{s.orders, "orderId", bson.D{{Key: "orderId", Value: asc}}, true},
 		{s.orders, "account_created", bson.D{{Key: "accountId", Value: asc}, {Key: "createdAt", Value: desc}, {Key: "_id", Value: desc}}, false},
-		{s.orders, "account_symbol_created", bson.D{{Key: "accountId", Value: asc}, {Key: "symbol", Value: asc}, {Key: "createdAt", Value: desc}}, false},
-		{s.orders, "account_status_created", bson.D{{Key: "accountId", Value: asc}, {Key: "status", Value: asc}, {Key: "createdAt", Value: desc}}, false},
-		{s.orders, "account_open_created", bson.D{{Key: "accountId", Value: asc}, {Key: "open", Value: asc}, {Key: "createdAt", Value: desc}}, false},
+		{s.orders, "account_symbol_created", bson.D{{Key: "accountId", Value: asc}, {Key: "symbol", Value: asc}, {Key: "createdAt", Value: desc}, {Key: "_id", Value: desc}}, false},
+		{s.orders, "account_status_created", bson.D{{Key: "accountId", Value: asc}, {Key: "status", Value: asc}, {Key: "createdAt", Value: desc}, {Key: "_id", Value: desc}}, false},
+		{s.orders, "account_open_created", bson.D{{Key: "accountId", Value: asc}, {Key: "open", Value: asc}, {Key: "createdAt", Value: desc}, {Key: "_id", Value: desc}}, false},
 		{s.orders, "account_clientOrderId", bson.D{{Key: "accountId", Value: asc}, {Key: "clientOrderId", Value: asc}}, false},
 		{s.fills, "account_symbol_key", bson.D{{Key: "accountId", Value: asc}, {Key: "symbol", Value: asc}, {Key: "key", Value: asc}}, false},
 		{s.fills, "account_key", bson.D{{Key: "accountId", Value: asc}, {Key: "key", Value: desc}}, false},
@@ -113,11 +113,35 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		if ix.unique {
 			m.Options.SetUnique(true)
 		}
-		if _, err := ix.coll.Indexes().CreateOne(ctx, m); err != nil {
+		_, err := ix.coll.Indexes().CreateOne(ctx, m)
+		if isSpecConflict(err) {
+			// A store made by an older version holds an index of this name with other keys (the list
+			// indexes gained their _id tiebreak, say): replace it, since an index of the same name is
+			// never created twice. A concurrent starter may have dropped it already.
+			if derr := ix.coll.Indexes().DropOne(ctx, ix.name); derr != nil && !isIndexNotFound(derr) {
+				return fmt.Errorf("replace index %s.%s: %w", ix.coll.Name(), ix.name, derr)
+			}
+			_, err = ix.coll.Indexes().CreateOne(ctx, m)
+		}
+		if err != nil {
 			return fmt.Errorf("create index %s.%s: %w", ix.coll.Name(), ix.name, err)
 		}
 	}
 	return nil
+}
+
+// isSpecConflict reports the server's refusal to create an index whose name exists with other keys or
+// options: IndexOptionsConflict (85) or IndexKeySpecsConflict (86), as MongoDB, DocumentDB and FerretDB
+// send them.
+func isSpecConflict(err error) bool {
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && (ce.Code == 85 || ce.Code == 86)
+}
+
+// isIndexNotFound reports IndexNotFound (27).
+func isIndexNotFound(err error) bool {
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && ce.Code == 27
 }
 
 // op bounds one operation when ctx has no deadline.

@@ -37,6 +37,9 @@ type StoreOptions struct {
 	NoSync bool
 	// Logger receives start, stop and fallback messages and FerretDB's warnings; nil discards them.
 	Logger *slog.Logger
+	// IndexMirrorInterval is how often the PostgreSQL backend looks for new FerretDB indexes to mirror
+	// as GIN indexes (see MirrorIndexes); 0 means every second, negative turns the background pass off.
+	IndexMirrorInterval time.Duration
 }
 
 // Store is a running MongoDB-wire store: FerretDB in process over a private PostgreSQL cluster (or
@@ -45,11 +48,14 @@ type Store struct {
 	backend string
 	uri     string
 	log     *slog.Logger
-	pg      *postgres // nil for SQLite
+	pg      *postgres  // nil for SQLite
+	mirror  *ginMirror // nil for SQLite
 
-	cancel context.CancelFunc
-	done   chan struct{} // closed when FerretDB's Run has returned
-	once   sync.Once
+	stopMirror context.CancelFunc // nil when the background pass is off
+	mirrorDone chan struct{}      // closed when the background pass has returned
+	cancel     context.CancelFunc
+	done       chan struct{} // closed when FerretDB's Run has returned
+	once       sync.Once
 }
 
 // StartStore starts the backend and FerretDB, and returns once FerretDB accepts connections.
@@ -138,8 +144,45 @@ func StartStore(ctx context.Context, opts StoreOptions) (st *Store, err error) {
 		<-st.done
 		return nil, fmt.Errorf("start store: %w", err)
 	}
+	if st.pg != nil {
+		st.mirror = &ginMirror{url: st.pg.url, log: log}
+		if opts.IndexMirrorInterval >= 0 {
+			interval := opts.IndexMirrorInterval
+			if interval == 0 {
+				interval = time.Second
+			}
+			mctx, stopMirror := context.WithCancel(context.Background())
+			st.stopMirror, st.mirrorDone = stopMirror, make(chan struct{})
+			go func() {
+				defer close(st.mirrorDone)
+				st.mirror.loop(mctx, interval)
+			}()
+		}
+	}
 	log.Info("store started", "backend", backend, "uri", st.uri, "dir", dir, "took", time.Since(t0).Round(time.Millisecond))
 	return st, nil
+}
+
+// MirrorIndexes gives every index FerretDB created on a top-level field (the _id index included) a GIN
+// twin over the same jsonb expression, so that PostgreSQL can serve FerretDB's equality filters from an
+// index instead of scanning the collection (FerretDB 1.24 filters by jsonb containment, @>, which its
+// own btree indexes cannot answer; see ginmirror.go). It is idempotent and cheap when nothing changed.
+// The store already does this in the background every StoreOptions.IndexMirrorInterval; call it to
+// have the indexes in place at a known point, such as right after creating collections and indexes.
+// It does nothing on SQLite.
+func (s *Store) MirrorIndexes(ctx context.Context) error {
+	if s.mirror == nil {
+		return nil
+	}
+	// A pass that created indexes leaves the catalog changed; the next pass confirms nothing is left
+	// (or mirrors what FerretDB created meanwhile; anything later is the background pass's).
+	for range 3 {
+		n, err := s.mirror.run(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+	return nil
 }
 
 // waitReady dials FerretDB until it accepts a connection.
@@ -169,6 +212,13 @@ func (s *Store) Backend() string { return s.backend }
 // Stop shuts FerretDB down, then the PostgreSQL cluster, and waits for both. Stop is idempotent.
 func (s *Store) Stop() {
 	s.once.Do(func() {
+		if s.stopMirror != nil {
+			s.stopMirror()
+			<-s.mirrorDone
+		}
+		if s.mirror != nil {
+			s.mirror.close()
+		}
 		s.cancel()
 		<-s.done
 		if s.pg != nil {
