@@ -44,28 +44,33 @@ test-e2e:
 	@if [ -f frontend/e2e/run-with-omsd.sh ]; then OMS_NEED_BROWSER=1 bash .ci/deps.sh && bash frontend/e2e/run-with-omsd.sh; fi
 
 ## cdk-synth: synthesize the dev profile into cdk/cdk.out with the CLI pinned in cdk/_cli (cdk-nag runs too).
-## Until every lambdas/<fn>/cmd exists, it synthesizes against placeholder bootstraps (not deployable).
 cdk-synth: lambdas
 	@if [ -f cdk/go.mod ]; then \
-	  assets=$(LAMBDA_OUT); \
-	  for fn in $(LAMBDAS); do if [ ! -f $(LAMBDA_OUT)/$$fn/bootstrap ]; then assets=$(CURDIR)/build/lambdas-placeholder; fi; done; \
-	  if [ "$$assets" != "$(LAMBDA_OUT)" ]; then \
-	    echo "cdk-synth: some lambdas/<fn>/cmd are missing; synthesizing with placeholder bootstraps in $$assets (not deployable)"; \
-	    for fn in $(LAMBDAS); do mkdir -p $$assets/$$fn && printf 'placeholder\n' > $$assets/$$fn/bootstrap; done; \
-	  fi; \
 	  cd cdk && npm ci --prefix _cli --no-audit --no-fund --loglevel=error && \
-	  JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 _cli/node_modules/.bin/cdk synth --quiet -c assetDir=$$assets >/dev/null && echo "cdk.out written"; \
+	  JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 _cli/node_modules/.bin/cdk synth --quiet -c assetDir=$(LAMBDA_OUT) >/dev/null && echo "cdk.out written"; \
 	fi
 
+# Functions that open DocumentDB find its CA bundle in their asset ($$LAMBDA_TASK_ROOT/rds-ca.pem).
+DOCDB_CA      ?= $(CURDIR)/build/rds-ca.pem
+DOCDB_LAMBDAS := projector order-query market-ingest market-query admin
+
+## lambdas: build/lambdas/<fn>/bootstrap for every function (arm64, provided.al2023), with the
+## DocumentDB CA bundle beside it when build/rds-ca.pem exists (docs/deploy.md, step "CA bundle").
 lambdas:
 	@mkdir -p $(LAMBDA_OUT)
 	@for fn in $(LAMBDAS); do \
 	  dir=lambdas/$$(echo $$fn | tr -d -); \
-	  if [ -d $$dir/cmd ]; then \
-	    mkdir -p $(LAMBDA_OUT)/$$fn && \
-	    CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(LAMBDA_OUT)/$$fn/bootstrap ./$$dir/cmd || exit 1; \
-	  fi; \
+	  if [ ! -d $$dir/cmd ]; then echo "make lambdas: $$dir/cmd is missing: every function in LAMBDAS must have a main" >&2; exit 1; fi; \
+	  mkdir -p $(LAMBDA_OUT)/$$fn && \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(LAMBDA_OUT)/$$fn/bootstrap ./$$dir/cmd || exit 1; \
 	done
+	@for fn in $(DOCDB_LAMBDAS); do \
+	  if [ -f $(DOCDB_CA) ]; then cp $(DOCDB_CA) $(LAMBDA_OUT)/$$fn/rds-ca.pem; else rm -f $(LAMBDA_OUT)/$$fn/rds-ca.pem; fi; \
+	done
+	@if [ ! -f $(DOCDB_CA) ]; then \
+	  echo "make lambdas: WARNING: $(DOCDB_CA) not found; the functions cannot reach DocumentDB once deployed." >&2; \
+	  echo "  Download it first: curl -fsSL -o build/rds-ca.pem https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem" >&2; \
+	fi
 
 ## bench: throughput and latency from a real run, with the machine's ceiling beside it.
 bench: deps

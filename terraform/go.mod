@@ -1,6 +1,6 @@
 module github.com/crypto-oms/crypto-oms/terraform
 
-go 1.26.0
+go 1.26.6
 
 replace github.com/crypto-oms/crypto-oms => ../
 

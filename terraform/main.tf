@@ -82,6 +82,7 @@ module "eks" {
   log_retention_days  = local.sizing.logs.retentionDays
   msk_port            = local.msk_iam_port
   redis_port          = local.sizing.redis.port
+  docdb_port          = local.sizing.documentdb.port
   gateway_port        = local.sizing.workloads.gateway.port
 }
 
@@ -97,6 +98,7 @@ module "workloads" {
   msk_cluster_name      = module.msk.cluster_name
   msk_cluster_uuid      = module.msk.cluster_uuid
   redis_auth_secret_arn = module.redis.auth_secret_arn
+  docdb_secret_arn      = module.documentdb.secret_arn
   secrets_key_arn       = module.kms.key_arns["secrets"]
 }
 
@@ -104,7 +106,6 @@ module "lambdas" {
   source = "./modules/lambdas"
 
   name                 = local.name
-  profile              = var.profile
   region               = local.sizing.region
   account_id           = data.aws_caller_identity.current.account_id
   lambdas              = local.sizing.lambdas
@@ -119,6 +120,8 @@ module "lambdas" {
   secrets_key_arn      = module.kms.key_arns["secrets"]
   docdb_secret_arn     = module.documentdb.secret_arn
   docdb_socket_address = module.documentdb.socket_address
+  api_keys_secret_arn  = module.workloads.api_keys_secret_arn
+  kek_secret_arn       = module.workloads.kek_secret_arn
   msk_cluster_arn      = module.msk.cluster_arn
   msk_cluster_name     = module.msk.cluster_name
   msk_cluster_uuid     = module.msk.cluster_uuid

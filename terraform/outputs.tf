@@ -53,6 +53,11 @@ output "docdb_secret_arn" {
   value       = module.documentdb.secret_arn
 }
 
+output "key_encryption_secret_arn" {
+  description = "Secret the API-secret key-encryption key is derived from (never rotate without re-sealing)."
+  value       = module.workloads.kek_secret_arn
+}
+
 output "api_keys_secret_arn" {
   description = "Secret holding the gateway API keys JSON."
   value       = module.workloads.api_keys_secret_arn
@@ -108,6 +113,9 @@ output "manifest_inputs" {
       MskBootstrapBrokersIam = module.msk.bootstrap_brokers_sasl_iam
       RedisEndpoint          = module.redis.endpoint
       RedisAuthSecretArn     = module.redis.auth_secret_arn
+      DocdbEndpoint          = module.documentdb.endpoint
+      DocdbSecretArn         = module.documentdb.secret_arn
+      KeyEncryptionSecretArn = module.workloads.kek_secret_arn
     }
     "CryptoOms-${var.profile}-Compute" = merge(
       { ApiKeysSecretArn = module.workloads.api_keys_secret_arn },

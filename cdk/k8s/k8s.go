@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 
 	"sigs.k8s.io/yaml"
@@ -21,6 +22,13 @@ import (
 // Namespace is where the workloads run; it matches the pod identity associations of the Compute stack.
 const Namespace = "crypto-oms"
 
+// DocdbCAConfigMap is the ConfigMap the operator creates from the DocumentDB CA bundle before applying
+// the manifests (docs/deploy.md): kubectl -n crypto-oms create configmap docdb-ca --from-file=rds-ca.pem.
+const DocdbCAConfigMap = "docdb-ca"
+
+// DocdbCAFile is where the gateway finds the bundle (OMS_DOCDB_CA_FILE), mounted from DocdbCAConfigMap.
+const DocdbCAFile = "/etc/crypto-oms/docdb-ca/rds-ca.pem"
+
 // Values are the deploy-time inputs, read from `cdk deploy --outputs-file`.
 type Values struct {
 	Region                string
@@ -30,6 +38,11 @@ type Values struct {
 	RedisAuthSecretArn    string
 	APIKeysSecretArn      string
 	GatewayTargetGroupArn string
+	// The gateway verifies API keys created through the admin API: they live in DocumentDB, their
+	// secrets sealed under the key derived from the key-encryption secret.
+	DocdbEndpoint  string // host only; the port comes from sizing
+	DocdbSecretArn string
+	KEKSecretArn   string
 }
 
 // Validate reports every missing value.
@@ -38,6 +51,7 @@ func (v Values) Validate() error {
 	for name, s := range map[string]string{
 		"region": v.Region, "brokers": v.Brokers, "redis endpoint": v.RedisEndpoint, "redis auth secret": v.RedisAuthSecretArn,
 		"api keys secret": v.APIKeysSecretArn, "gateway target group": v.GatewayTargetGroupArn,
+		"documentdb endpoint": v.DocdbEndpoint, "documentdb secret": v.DocdbSecretArn, "key-encryption secret": v.KEKSecretArn,
 	} {
 		if s == "" {
 			errs = append(errs, fmt.Errorf("%s missing", name))
@@ -148,11 +162,26 @@ func deployment(p estate.Profile, v Values, w string) obj {
 			obj{"name": "OMS_REDIS_TLS", "value": "1"},
 			obj{"name": "OMS_REDIS_PASSWORD", "valueFrom": obj{"secretKeyRef": obj{"name": "gateway-secrets", "key": "redis-auth"}}},
 			obj{"name": "OMS_API_KEYS_FILE", "value": "/var/run/secrets/crypto-oms/api-keys.json"},
+			// Keys created through the admin API: the gateway reads these secrets itself (pod identity).
+			obj{"name": "OMS_DOCDB_SECRET_ARN", "value": v.DocdbSecretArn},
+			obj{"name": "OMS_DOCDB_ENDPOINT", "value": fmt.Sprintf("%s:%d", v.DocdbEndpoint, p.DocumentDB.Port)},
+			obj{"name": "OMS_DOCDB_CA_FILE", "value": DocdbCAFile},
+			obj{"name": "OMS_KEY_ENCRYPTION_SECRET_ARN", "value": v.KEKSecretArn},
 		)
-		mounts = append(mounts, obj{"name": "secrets", "mountPath": "/var/run/secrets/crypto-oms", "readOnly": true})
-		volumes = append(volumes, obj{"name": "secrets", "csi": obj{
-			"driver": "secrets-store.csi.k8s.io", "readOnly": true, "volumeAttributes": obj{"secretProviderClass": "gateway-secrets"},
-		}})
+		mounts = append(mounts,
+			obj{"name": "secrets", "mountPath": "/var/run/secrets/crypto-oms", "readOnly": true},
+			obj{"name": "docdb-ca", "mountPath": path.Dir(DocdbCAFile), "readOnly": true},
+		)
+		volumes = append(volumes,
+			obj{"name": "secrets", "csi": obj{
+				"driver": "secrets-store.csi.k8s.io", "readOnly": true, "volumeAttributes": obj{"secretProviderClass": "gateway-secrets"},
+			}},
+			// Not optional: without the bundle the gateway cannot reach the store, and a pod that
+			// stays Pending says so earlier than one that crash-loops.
+			obj{"name": "docdb-ca", "configMap": obj{
+				"name": DocdbCAConfigMap, "items": []any{obj{"key": path.Base(DocdbCAFile), "path": path.Base(DocdbCAFile)}},
+			}},
+		)
 	case "processor":
 		env = append(env,
 			obj{"name": "OMS_PROCESSOR_GROUP", "value": "processor"},
@@ -278,6 +307,9 @@ func ValuesFromOutputs(outputs map[string]map[string]string, profile, region, ta
 		RedisAuthSecretArn:    get("Data", "RedisAuthSecretArn"),
 		APIKeysSecretArn:      get("Compute", "ApiKeysSecretArn"),
 		GatewayTargetGroupArn: get("Edge", "GatewayTargetGroupArn"),
+		DocdbEndpoint:         get("Data", "DocdbEndpoint"),
+		DocdbSecretArn:        get("Data", "DocdbSecretArn"),
+		KEKSecretArn:          get("Data", "KeyEncryptionSecretArn"),
 		Images:                map[string]string{},
 	}
 	for _, w := range estate.Workloads {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/yaml"
 
+	"github.com/crypto-oms/crypto-oms/cdk/envscan"
 	"github.com/crypto-oms/crypto-oms/cdk/k8s"
 	"github.com/crypto-oms/crypto-oms/hotpath/estate"
 )
@@ -25,6 +28,9 @@ func values() k8s.Values {
 		APIKeysSecretArn:      "arn:aws:secretsmanager:us-east-1:111111111111:secret:keys-AbCdEf",
 		GatewayTargetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/gw/0123456789abcdef",
 		Images:                map[string]string{},
+		DocdbEndpoint:         "oms.cluster-abc.us-east-1.docdb.amazonaws.com",
+		DocdbSecretArn:        "arn:aws:secretsmanager:us-east-1:111111111111:secret:docdb-AbCdEf",
+		KEKSecretArn:          "arn:aws:secretsmanager:us-east-1:111111111111:secret:kek-AbCdEf",
 	}
 	for _, w := range estate.Workloads {
 		v.Images[w] = "111111111111.dkr.ecr.us-east-1.amazonaws.com/cryptooms-dev-compute/" + w + ":v1"
@@ -225,7 +231,33 @@ func TestManifestsMatchSizing(t *testing.T) {
 			if p.Workloads["processor"].MaxReplicas > p.MSK.Topics["orders"].Partitions {
 				t.Errorf("processor maxReplicas %d > orders partitions %d", p.Workloads["processor"].MaxReplicas, p.MSK.Topics["orders"].Partitions)
 			}
-			gw := d.deployments["gateway"].Spec.Template.Spec.Containers[0]
+			gwPod := d.deployments["gateway"].Spec.Template.Spec
+			gw := gwPod.Containers[0]
+			gwEnv := map[string]string{}
+			for _, e := range gw.Env {
+				gwEnv[e.Name] = e.Value
+			}
+			if gwEnv["OMS_DOCDB_ENDPOINT"] != fmt.Sprintf("%s:%d", values().DocdbEndpoint, p.DocumentDB.Port) ||
+				gwEnv["OMS_DOCDB_SECRET_ARN"] != values().DocdbSecretArn || gwEnv["OMS_KEY_ENCRYPTION_SECRET_ARN"] != values().KEKSecretArn {
+				t.Errorf("gateway store/key env %v", gwEnv)
+			}
+			// The CA bundle file named by OMS_DOCDB_CA_FILE is mounted from the operator's ConfigMap.
+			caMounted := false
+			for _, m := range gw.VolumeMounts {
+				for _, v := range gwPod.Volumes {
+					if v.Name != m.Name || v.ConfigMap == nil || v.ConfigMap.Name != k8s.DocdbCAConfigMap {
+						continue
+					}
+					for _, it := range v.ConfigMap.Items {
+						if path.Join(m.MountPath, it.Path) == gwEnv["OMS_DOCDB_CA_FILE"] {
+							caMounted = true
+						}
+					}
+				}
+			}
+			if !caMounted {
+				t.Errorf("OMS_DOCDB_CA_FILE=%q is not mounted from ConfigMap %s", gwEnv["OMS_DOCDB_CA_FILE"], k8s.DocdbCAConfigMap)
+			}
 			if gw.ReadinessProbe.HTTPGet.Path != "/health" {
 				t.Errorf("gateway readiness path %s", gw.ReadinessProbe.HTTPGet.Path)
 			}
@@ -238,6 +270,29 @@ func TestManifestsMatchSizing(t *testing.T) {
 			}
 			if d.spc == nil || !strings.Contains(d.spc.Spec.Parameters["objects"], values().RedisAuthSecretArn) || d.spc.Spec.Parameters["usePodIdentity"] != "true" {
 				t.Errorf("secret provider class %+v", d.spc)
+			}
+		})
+	}
+}
+
+// TestEnvironmentMatchesMains holds each workload's environment to what hotpath/cmd/<workload> reads.
+func TestEnvironmentMatchesMains(t *testing.T) {
+	_, d := render(t, "prod")
+	for _, w := range estate.Workloads {
+		t.Run(w, func(t *testing.T) {
+			reads, err := envscan.Reads(filepath.Join("..", "..", "hotpath", "cmd", w), filepath.Join("..", "..", "lambdas", "boot"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := map[string]string{}
+			for _, e := range d.deployments[w].Spec.Template.Spec.Containers[0].Env {
+				env[e.Name] = e.Value
+				if e.ValueFrom != nil {
+					env[e.Name] = "from " + e.ValueFrom.String()
+				}
+			}
+			for _, err := range envscan.Check(reads, env, envscan.Pod) {
+				t.Error(err)
 			}
 		})
 	}
@@ -257,7 +312,8 @@ func TestStrictDecodingRejectsUnknownFields(t *testing.T) {
 }
 
 func TestValuesFromOutputs(t *testing.T) {
-	raw := `{"CryptoOms-dev-Data":{"MskBootstrapBrokersIam":"b:9098","RedisEndpoint":"r","RedisAuthSecretArn":"arn:r"},
+	raw := `{"CryptoOms-dev-Data":{"MskBootstrapBrokersIam":"b:9098","RedisEndpoint":"r","RedisAuthSecretArn":"arn:r",
+	"DocdbEndpoint":"d","DocdbSecretArn":"arn:d","KeyEncryptionSecretArn":"arn:kek"},
 	"CryptoOms-dev-Compute":{"ApiKeysSecretArn":"arn:k","RepoGateway":"repo/g","RepoProcessor":"repo/p","RepoMarketdata":"repo/m"},
 	"CryptoOms-dev-Edge":{"GatewayTargetGroupArn":"arn:tg"}}`
 	var outputs map[string]map[string]string
@@ -268,7 +324,7 @@ func TestValuesFromOutputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Images["processor"] != "repo/p:v7" || v.Brokers != "b:9098" {
+	if v.Images["processor"] != "repo/p:v7" || v.Brokers != "b:9098" || v.KEKSecretArn != "arn:kek" || v.DocdbEndpoint != "d" {
 		t.Errorf("%+v", v)
 	}
 	delete(outputs["CryptoOms-dev-Edge"], "GatewayTargetGroupArn")

@@ -24,11 +24,14 @@ const Namespace = k8s.Namespace
 const LBControllerServiceAccount = "aws-load-balancer-controller"
 
 // WorkloadAccess is what one hot-path workload may touch: topics it reads and writes, its consumer
-// groups and transactional-id prefix, and whether it needs the Redis AUTH token and the API keys.
+// groups and transactional-id prefix, and which secrets it reads: the Redis AUTH token, the bootstrap
+// API keys, the DocumentDB master user (API keys created through the admin API live in the store) and
+// the key-encryption secret those keys are sealed under.
 type WorkloadAccess struct {
 	Read, Write, Groups []string
 	TxnPrefix           string
 	Redis, APIKeys      bool
+	Docdb, KEK          bool
 }
 
 // Access is the least-privilege table of the hot path (DESIGN §3): the gateway produces orders and
@@ -36,7 +39,7 @@ type WorkloadAccess struct {
 // venue, control for halts) and writes executions, transactionally; marketdata publishes prices and
 // fans them out.
 var Access = map[string]WorkloadAccess{
-	"gateway":    {Read: []string{"executions", "control"}, Write: []string{"orders"}, Groups: []string{"gateway-*"}, Redis: true, APIKeys: true},
+	"gateway":    {Read: []string{"executions", "control"}, Write: []string{"orders"}, Groups: []string{"gateway-*"}, Redis: true, APIKeys: true, Docdb: true, KEK: true},
 	"processor":  {Read: []string{"orders", "prices", "control"}, Write: []string{"executions", "dlq"}, Groups: []string{"processor*"}, TxnPrefix: "processor-"},
 	"marketdata": {Read: []string{"prices"}, Write: []string{"prices"}, Groups: []string{"marketdata-*"}},
 }
@@ -137,6 +140,12 @@ func NewCompute(scope constructs.Construct, id string, props *awscdk.StackProps,
 		if acc.APIKeys {
 			secretRead(role, c.APIKeys.SecretArn(), d.SecretsKey.KeyArn())
 		}
+		if acc.Docdb {
+			secretRead(role, d.Docdb.Secret().SecretArn(), d.SecretsKey.KeyArn())
+		}
+		if acc.KEK {
+			secretRead(role, d.KEK.SecretArn(), d.SecretsKey.KeyArn())
+		}
 		suppress(role, map[string]string{
 			"AwsSolutions-IAM5": "Wildcards only in Kafka consumer-group names (" + strings.Join(acc.Groups, ", ") + ") and transactional ids (one per pod, prefix " + acc.TxnPrefix + "), all under this cluster's UUID; topics are named exactly.",
 		})
@@ -157,6 +166,8 @@ func NewCompute(scope constructs.Construct, id string, props *awscdk.StackProps,
 	}
 	ingress("MskFromNodes", n.MskSG, nodes, MSKIAMPort, "EKS pods to MSK (TLS+IAM)")
 	ingress("RedisFromNodes", n.RedisSG, nodes, p.Redis.Port, "EKS pods to Redis (TLS)")
+	// The gateway reads API keys created through the admin API from the store.
+	ingress("DocdbFromNodes", n.DocdbSG, nodes, p.DocumentDB.Port, "EKS pods (gateway key lookups) to DocumentDB (TLS)")
 	awsec2.NewCfnSecurityGroupIngress(stack, jsii.String("GatewayFromAlb"), &awsec2.CfnSecurityGroupIngressProps{
 		GroupId: nodes, SourceSecurityGroupId: n.AlbSG.SecurityGroupId(), IpProtocol: jsii.String("tcp"),
 		FromPort: jsii.Number(float64(p.Workloads["gateway"].Port)), ToPort: jsii.Number(float64(p.Workloads["gateway"].Port)),

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -31,8 +32,11 @@ type Data struct {
 	Brokers                                *string // SASL/IAM bootstrap string, resolved at deploy time
 	RedisEndpoint                          *string
 	RedisAuth                              awssecretsmanager.Secret
-	Docdb                                  awsdocdb.DatabaseCluster
-	Topics                                 map[string]awsmsk.CfnTopic
+	// KEK is the secret the API-secret key-encryption key is derived from (lambdas/boot): the admin
+	// function seals API secrets under it; the gateway and order-query unseal them to verify requests.
+	KEK    awssecretsmanager.Secret
+	Docdb  awsdocdb.DatabaseCluster
+	Topics map[string]awsmsk.CfnTopic
 }
 
 // NewData builds MSK (IAM auth over TLS only, KMS at rest, topics from sizing), ElastiCache Redis (TLS,
@@ -100,10 +104,7 @@ func NewData(scope constructs.Construct, id string, props *awscdk.StackProps, p 
 		ts := p.MSK.Topics[t]
 		// The MSK topic API takes the topic configs as base64 of a JSON object of string values (the
 		// shape DescribeTopic returns them in).
-		cfg, _ := json.Marshal(map[string]string{
-			"min.insync.replicas": fmt.Sprint(p.MSK.MinInsyncReplicas),
-			"retention.ms":        fmt.Sprint(int64(p.MSK.RetentionHours) * 3600 * 1000),
-		})
+		cfg, _ := json.Marshal(TopicConfigs(p, t))
 		d.Topics[t] = awsmsk.NewCfnTopic(stack, jsii.String("Topic-"+t), &awsmsk.CfnTopicProps{
 			ClusterArn:        d.MskCluster.AttrArn(),
 			TopicName:         jsii.String(t),
@@ -129,6 +130,23 @@ func NewData(scope constructs.Construct, id string, props *awscdk.StackProps, p 
 		InstallLatestAwsSdk: jsii.Bool(false),
 	})
 	d.Brokers = brokers.GetResponseField(jsii.String("BootstrapBrokerStringSaslIam"))
+
+	// --- Key-encryption secret ---
+	// Secrets Manager cannot generate exactly 32 random bytes, so it generates 64 alphanumerics and the
+	// functions derive the key from them (boot.KeyEncryptionKey). Never rotated by a timer: every API
+	// secret in the store is sealed under the derived key, and a new value makes them all unreadable.
+	d.KEK = awssecretsmanager.NewSecret(stack, jsii.String("KeyEncryption"), &awssecretsmanager.SecretProps{
+		Description:   jsii.String("crypto-oms " + name + " API-secret key-encryption secret (never rotate without re-sealing; docs/deploy.md)"),
+		EncryptionKey: d.SecretsKey,
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			ExcludePunctuation: jsii.Bool(true), IncludeSpace: jsii.Bool(false), PasswordLength: jsii.Number(KEKSecretLength),
+		},
+		// Losing it loses every API key created through the admin API.
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	suppress(d.KEK, map[string]string{
+		"AwsSolutions-SMG4": "Rotating the key-encryption secret without re-sealing every stored API secret would lock every client out; it changes only through the re-seal runbook (docs/deploy.md).",
+	})
 
 	// --- ElastiCache Redis ---
 	d.RedisAuth = awssecretsmanager.NewSecret(stack, jsii.String("RedisAuth"), &awssecretsmanager.SecretProps{
@@ -229,7 +247,29 @@ func NewData(scope constructs.Construct, id string, props *awscdk.StackProps, p 
 	out("RedisAuthSecretArn", d.RedisAuth.SecretArn(), "Secret holding the Redis AUTH token")
 	out("DocdbEndpoint", d.Docdb.ClusterEndpoint().Hostname(), "DocumentDB cluster endpoint (TLS)")
 	out("DocdbSecretArn", d.Docdb.Secret().SecretArn(), "Secret holding the DocumentDB master user")
+	out("KeyEncryptionSecretArn", d.KEK.SecretArn(), "Secret the API-secret key-encryption key is derived from")
 	return d
+}
+
+// KEKSecretLength is the length of the generated key-encryption secret (alphanumerics, about 380
+// bits); lambdas/boot accepts 40 and more.
+const KEKSecretLength = 64
+
+// CompactedTopics are kept by key rather than by time: `control` is keyed KIND/SCOPE/target, so the
+// latest halt or limit of every target survives however old it is, and a restarted processor still
+// replays it.
+var CompactedTopics = []string{"control"}
+
+// TopicConfigs returns the per-topic configuration the deploy sets on topic t.
+func TopicConfigs(p estate.Profile, t string) map[string]string {
+	cfg := map[string]string{"min.insync.replicas": fmt.Sprint(p.MSK.MinInsyncReplicas)}
+	if slices.Contains(CompactedTopics, t) {
+		// retention.ms does not apply to a compact-only topic.
+		cfg["cleanup.policy"] = "compact"
+	} else {
+		cfg["retention.ms"] = fmt.Sprint(int64(p.MSK.RetentionHours) * 3600 * 1000)
+	}
+	return cfg
 }
 
 // majorMinor turns "5.0.0" into "5.0", the DocumentDB parameter group family suffix.

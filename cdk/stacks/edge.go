@@ -30,19 +30,50 @@ import (
 
 // FunctionAccess is what one Lambda may touch, beyond its own logs and VPC networking.
 type FunctionAccess struct {
-	Read, Write []string // Kafka topics
-	Docdb       bool     // reads the DocumentDB master secret
+	// Read are the topics its event source mapping consumes; Write the topics the function produces
+	// to itself (MSK IAM, with the function's role).
+	Read, Write []string
+	Docdb       bool // reads the DocumentDB master secret (OMS_DOCDB_SECRET_ARN)
+	APIKeys     bool // reads the bootstrap API keys secret (OMS_API_KEYS_SECRET_ARN)
+	KEK         bool // reads the key-encryption secret (OMS_KEY_ENCRYPTION_SECRET_ARN)
 }
 
 // LambdaAccess is the least-privilege table of the edges (DESIGN §2): projector and market-ingest consume
-// through their event source mappings (failed batches go to an SQS queue, not a topic); admin publishes
-// to control; the query functions only read the read model.
+// through their event source mappings (failed batches go to an SQS queue) and write records they cannot
+// project to the dead-letter topic; admin publishes to control and seals API secrets; order-query and
+// admin verify signed requests, so they read the API keys and the key-encryption secret.
 var LambdaAccess = map[string]FunctionAccess{
-	"projector":     {Read: []string{"executions"}, Docdb: true},
-	"order-query":   {Docdb: true},
-	"market-ingest": {Read: []string{"prices"}, Docdb: true},
+	"projector":     {Read: []string{"executions"}, Write: []string{"dlq"}, Docdb: true},
+	"order-query":   {Docdb: true, APIKeys: true, KEK: true},
+	"market-ingest": {Read: []string{"prices"}, Write: []string{"dlq"}, Docdb: true},
 	"market-query":  {Docdb: true},
-	"admin":         {Write: []string{"control"}, Docdb: true},
+	"admin":         {Write: []string{"control"}, Docdb: true, APIKeys: true, KEK: true},
+}
+
+// LambdaEnvironment is the environment of one function in AWS, what its main reads (each
+// lambdas/<fn>/cmd/main.go documents it; TestLambdaEnvironmentMatchesMains holds the two together):
+// the store and the secrets as ARNs, never values, and Kafka over TLS + IAM when it produces.
+func LambdaEnvironment(acc FunctionAccess, deadLetterTopic string, docdbSecret, docdbEndpoint, apiKeysSecret, kekSecret, brokers *string) map[string]*string {
+	env := map[string]*string{}
+	if acc.Docdb {
+		env["OMS_DOCDB_SECRET_ARN"] = docdbSecret
+		env["OMS_DOCDB_ENDPOINT"] = docdbEndpoint
+	}
+	if acc.APIKeys {
+		env["OMS_API_KEYS_SECRET_ARN"] = apiKeysSecret
+	}
+	if acc.KEK {
+		env["OMS_KEY_ENCRYPTION_SECRET_ARN"] = kekSecret
+	}
+	if len(acc.Write) > 0 {
+		env["OMS_KAFKA_BROKERS"] = brokers
+		// MSK accepts only TLS + SASL/AWS_MSK_IAM; the function signs with its role.
+		env["OMS_KAFKA_AUTH"] = jsii.String("aws-msk-iam")
+	}
+	if slices.Contains(acc.Write, deadLetterTopic) {
+		env["OMS_DLQ_TOPIC"] = jsii.String(deadLetterTopic)
+	}
+	return env
 }
 
 // EdgeInput is what the edge stack builds from.
@@ -100,20 +131,21 @@ func NewEdge(scope constructs.Construct, id string, props *awscdk.StackProps, in
 				"ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"),
 			Resources: jsii.Strings("*"),
 		}))
-		env := map[string]*string{
-			"OMS_PROFILE":          jsii.String(stackProfile(id)),
-			"OMS_DEAD_LETTER":      jsii.String(in.Routes.DeadLetterTopic),
-			"OMS_DOCDB_SECRET_ARN": d.Docdb.Secret().SecretArn(),
-			"OMS_DOCDB_ENDPOINT":   d.Docdb.ClusterEndpoint().SocketAddress(),
-		}
+		env := LambdaEnvironment(acc, in.Routes.DeadLetterTopic, d.Docdb.Secret().SecretArn(), d.Docdb.ClusterEndpoint().SocketAddress(),
+			in.Compute.APIKeys.SecretArn(), d.KEK.SecretArn(), d.Brokers)
 		if len(acc.Read)+len(acc.Write) > 0 {
-			env["OMS_KAFKA_BROKERS"] = d.Brokers
 			for _, st := range d.KafkaStatements(acc.Read, acc.Write, []string{fn}, "") {
 				role.AddToPolicy(st)
 			}
 		}
 		if acc.Docdb {
 			secretRead(role, d.Docdb.Secret().SecretArn(), d.SecretsKey.KeyArn())
+		}
+		if acc.APIKeys {
+			secretRead(role, in.Compute.APIKeys.SecretArn(), d.SecretsKey.KeyArn())
+		}
+		if acc.KEK {
+			secretRead(role, d.KEK.SecretArn(), d.SecretsKey.KeyArn())
 		}
 		f := awslambda.NewFunction(stack, jsii.String("Fn-"+fn), &awslambda.FunctionProps{
 			FunctionName:                 jsii.String(name + "-" + fn),
@@ -382,13 +414,4 @@ func NewEdge(scope constructs.Construct, id string, props *awscdk.StackProps, in
 	out("LbControllerRoleArn", lbc.RoleArn(), "Pod identity role of the AWS Load Balancer Controller")
 	out("AlarmTopicArn", e.AlarmTopic.TopicArn(), "Subscribe on-call to this topic")
 	return e
-}
-
-// stackProfile recovers the profile from a stack id "CryptoOms-<profile>-<Kind>".
-func stackProfile(id string) string {
-	parts := strings.Split(id, "-")
-	if len(parts) < 3 {
-		return id
-	}
-	return strings.Join(parts[1:len(parts)-1], "-")
 }

@@ -113,7 +113,7 @@ func NewNetwork(scope constructs.Construct, id string, props *awscdk.StackProps,
 	n.LambdaSG = sg("LambdaSG", "crypto-oms Lambdas", true)
 	n.MskSG = sg("MskSG", "crypto-oms MSK brokers: TLS+IAM port from clients only", false)
 	n.RedisSG = sg("RedisSG", "crypto-oms ElastiCache: TLS port from the gateway only", false)
-	n.DocdbSG = sg("DocdbSG", "crypto-oms DocumentDB: from the Lambdas only", false)
+	n.DocdbSG = sg("DocdbSG", "crypto-oms DocumentDB: from the Lambdas and the gateway pods only", false)
 	suppress(n.AlbSG, map[string]string{
 		"AwsSolutions-EC23": "The internet-facing ALB admits 443 and the 80->443 redirect from anywhere, by design; nothing else is open, and WAF sits in front.",
 	})

@@ -303,6 +303,11 @@ func TestData(t *testing.T) {
 			if err != nil || cfgs["min.insync.replicas"] != fmt.Sprint(p.MSK.MinInsyncReplicas) {
 				t.Errorf("topic %s configs %q (%v)", name, raw, err)
 			}
+			// control is keyed KIND/SCOPE/target and must keep every target's latest command for ever;
+			// the other topics age out by time.
+			if compact := name == "control"; (cfgs["cleanup.policy"] == "compact") != compact || compact == (cfgs["retention.ms"] != "") {
+				t.Errorf("topic %s: cleanup.policy %q retention.ms %q (compacted: %v)", name, cfgs["cleanup.policy"], cfgs["retention.ms"], compact)
+			}
 			if tp["PartitionCount"] != float64(want.Partitions) || tp["ReplicationFactor"] != float64(want.ReplicationFactor) {
 				t.Errorf("topic %s = %v partitions x %v replicas, want %d x %d", name, tp["PartitionCount"], tp["ReplicationFactor"], want.Partitions, want.ReplicationFactor)
 			}
@@ -343,6 +348,14 @@ func TestData(t *testing.T) {
 		}
 		if !secretOK {
 			t.Errorf("no secret for master user %q", p.DocumentDB.MasterUsername)
+		}
+		// The key-encryption secret: generated long enough for lambdas/boot (>= 40), under the secrets
+		// key, kept when the stack goes (it seals every API secret in the store).
+		kekID := *s.GetLogicalId(e.Data.KEK.Node().DefaultChild().(awscdk.CfnElement))
+		kek := get(templates[*s.StackName()], "Resources", kekID)
+		if gen := get(kek, "Properties", "GenerateSecretString"); get(gen, "PasswordLength") != float64(stacks.KEKSecretLength) || stacks.KEKSecretLength < 40 ||
+			get(gen, "ExcludePunctuation") != true || get(kek, "Properties", "KmsKeyId") == nil || get(kek, "DeletionPolicy") != "Retain" {
+			t.Errorf("key-encryption secret %s", jsonString(kek))
 		}
 		pg := only(t, resources(t, s, "AWS::DocDB::DBClusterParameterGroup"))
 		if get(pg, "Parameters", "tls") != "enabled" {
@@ -410,6 +423,17 @@ func TestCompute(t *testing.T) {
 				t.Errorf("no pod identity for %s (have %v)", w, keys(assoc))
 			}
 		}
+		// The gateway pods look up admin-created API keys in DocumentDB.
+		docdbFromNodes := false
+		for _, in := range resources(t, s, "AWS::EC2::SecurityGroupIngress") {
+			if strings.Contains(jsonString(in["GroupId"]), "DocdbSG") && in["FromPort"] == float64(p.DocumentDB.Port) &&
+				strings.Contains(jsonString(in["SourceSecurityGroupId"]), "ClusterSecurityGroupId") {
+				docdbFromNodes = true
+			}
+		}
+		if !docdbFromNodes {
+			t.Error("EKS pods may not reach DocumentDB")
+		}
 		addons := map[string]bool{}
 		for _, a := range resources(t, s, "AWS::EKS::Addon") {
 			addons[fmt.Sprint(a["AddonName"])] = true
@@ -435,7 +459,13 @@ func TestWorkloadKafkaScopes(t *testing.T) {
 					secrets += strings.Count(jsonString(pol["PolicyDocument"]), "secretsmanager:GetSecretValue")
 				}
 			}
-			if want := map[bool]int{true: 2, false: 0}[acc.Redis]; secrets != want {
+			want := 0
+			for _, reads := range []bool{acc.Redis, acc.APIKeys, acc.Docdb, acc.KEK} {
+				if reads {
+					want++
+				}
+			}
+			if secrets != want {
 				t.Errorf("%s: reads %d secrets, want %d", w, secrets, want)
 			}
 			wantR, wantW := slices.Sorted(slices.Values(acc.Read)), slices.Sorted(slices.Values(acc.Write))

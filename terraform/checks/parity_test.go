@@ -49,6 +49,7 @@ func TestParityWithCDK(t *testing.T) {
 			t.Run("network", p.network)
 			t.Run("alarms", p.alarms)
 			t.Run("least_privilege_tables", p.accessTables)
+			t.Run("secrets", p.secrets)
 		})
 	}
 }
@@ -352,8 +353,10 @@ func (p *parity) lambdas(t *testing.T) {
 			fk = append(fk, k)
 		}
 		sameSet(t, fn+" environment variables", ck, fk)
-		same(t, fn+" OMS_PROFILE", get(c, "Environment.Variables.OMS_PROFILE"), get(f, "environment.0.variables.OMS_PROFILE"))
-		same(t, fn+" OMS_DEAD_LETTER", get(c, "Environment.Variables.OMS_DEAD_LETTER"), get(f, "environment.0.variables.OMS_DEAD_LETTER"))
+		// Literal values must agree; the others are references both sides resolve at deploy time.
+		for _, k := range []string{"OMS_KAFKA_AUTH", "OMS_DLQ_TOPIC"} {
+			same(t, fn+" "+k, get(c, "Environment.Variables."+k), get(f, "environment.0.variables."+k))
+		}
 	}
 }
 
@@ -887,6 +890,8 @@ func (p *parity) accessTables(t *testing.T) {
 		same(t, w+" transactional ids", a.TxnPrefix, get(f, "txn_prefix"))
 		same(t, w+" Redis secret", a.Redis, get(f, "redis"))
 		same(t, w+" API keys secret", a.APIKeys, get(f, "api_keys"))
+		same(t, w+" DocumentDB secret", a.Docdb, get(f, "docdb"))
+		same(t, w+" key-encryption secret", a.KEK, get(f, "kek"))
 	}
 	fl := tfeval.ToGo(p.tf.Children["lambdas"].Locals["access"]).(map[string]any)
 	same(t, "functions with roles", len(stacks.LambdaAccess), len(fl))
@@ -895,5 +900,28 @@ func (p *parity) accessTables(t *testing.T) {
 		sameSet(t, fn+" reads", list(a.Read), get(f, "read"))
 		sameSet(t, fn+" writes", list(a.Write), get(f, "write"))
 		same(t, fn+" DocumentDB secret", a.Docdb, get(f, "docdb"))
+		same(t, fn+" API keys secret", a.APIKeys, get(f, "api_keys"))
+		same(t, fn+" key-encryption secret", a.KEK, get(f, "kek"))
 	}
+}
+
+// secrets compares the key-encryption secret: generated the same way (length, alphabet) under the
+// secrets key on both sides, since every function derives the same key from its value.
+func (p *parity) secrets(t *testing.T) {
+	var kek map[string]any
+	for _, r := range p.cdk.all("AWS::SecretsManager::Secret") {
+		if strings.Contains(norm(r.Props["Description"]), "key-encryption") {
+			if kek != nil {
+				t.Fatal("CDK: more than one key-encryption secret")
+			}
+			kek = r.Props
+		}
+	}
+	if kek == nil {
+		t.Fatal("CDK: no key-encryption secret")
+	}
+	f := p.tfOne(t, "workloads", "random_password.kek")
+	same(t, "key-encryption secret length", get(kek, "GenerateSecretString.PasswordLength"), f["length"])
+	same(t, "key-encryption secret punctuation", get(kek, "GenerateSecretString.ExcludePunctuation"), f["special"] == false)
+	bothPresent(t, "key-encryption secret key", kek["KmsKeyId"], p.tfOne(t, "workloads", "aws_secretsmanager_secret.kek")["kms_key_id"])
 }

@@ -132,7 +132,7 @@ func TestReferencesResolve(t *testing.T) {
 // blocks as extra roots.
 func walkBody(b *hclsyntax.Body, extra map[string]bool, check func(hcl.Expression, map[string]bool)) {
 	for name, a := range b.Attributes {
-		if name == "depends_on" || name == "providers" || name == "provider" || name == "configuration_aliases" || name == "iterator" {
+		if name == "depends_on" || name == "providers" || name == "provider" || name == "configuration_aliases" || name == "iterator" || name == "ignore_changes" {
 			continue
 		}
 		check(a.Expr, extra)

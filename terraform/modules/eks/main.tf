@@ -169,8 +169,9 @@ resource "aws_ecr_lifecycle_policy" "this" {
   })
 }
 
-# The nodes (cluster security group) reach MSK and Redis; the ALB reaches the gateway pods. These rules
-# live here because EKS creates the cluster security group.
+# The nodes (cluster security group) reach MSK, Redis and DocumentDB (the gateway looks up API keys
+# created through the admin API); the ALB reaches the gateway pods. These rules live here because EKS
+# creates the cluster security group.
 resource "aws_vpc_security_group_ingress_rule" "msk_from_nodes" {
   security_group_id            = var.security_group_ids.msk
   description                  = "EKS pods to MSK (TLS+IAM)"
@@ -187,6 +188,15 @@ resource "aws_vpc_security_group_ingress_rule" "redis_from_nodes" {
   ip_protocol                  = "tcp"
   from_port                    = var.redis_port
   to_port                      = var.redis_port
+}
+
+resource "aws_vpc_security_group_ingress_rule" "docdb_from_nodes" {
+  security_group_id            = var.security_group_ids.docdb
+  description                  = "EKS pods (gateway key lookups) to DocumentDB (TLS)"
+  referenced_security_group_id = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
+  ip_protocol                  = "tcp"
+  from_port                    = var.docdb_port
+  to_port                      = var.docdb_port
 }
 
 resource "aws_vpc_security_group_ingress_rule" "gateway_from_alb" {

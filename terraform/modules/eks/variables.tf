@@ -68,6 +68,11 @@ variable "redis_port" {
   type        = number
 }
 
+variable "docdb_port" {
+  description = "DocumentDB port."
+  type        = number
+}
+
 variable "gateway_port" {
   description = "Gateway container port."
   type        = number

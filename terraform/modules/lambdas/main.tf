@@ -2,15 +2,17 @@ data "aws_partition" "current" {}
 
 locals {
   # Least privilege of the edges, the same table as the CDK app's LambdaAccess: the two consumers read
-  # through their event source mappings (failed batches go to the SQS queue below, not to a topic);
-  # admin publishes to control; the query functions only read the read model.
+  # through their event source mappings (failed batches go to the SQS queue below) and write records
+  # they cannot project to the dead-letter topic; admin publishes to control and seals API secrets;
+  # order-query and admin verify signed requests (API keys and the key-encryption secret).
   access = {
-    projector       = { read = ["executions"], write = [], docdb = true }
-    "order-query"   = { read = [], write = [], docdb = true }
-    "market-ingest" = { read = ["prices"], write = [], docdb = true }
-    "market-query"  = { read = [], write = [], docdb = true }
-    admin           = { read = [], write = ["control"], docdb = true }
+    projector       = { read = ["executions"], write = ["dlq"], docdb = true, api_keys = false, kek = false }
+    "order-query"   = { read = [], write = [], docdb = true, api_keys = true, kek = true }
+    "market-ingest" = { read = ["prices"], write = ["dlq"], docdb = true, api_keys = false, kek = false }
+    "market-query"  = { read = [], write = [], docdb = true, api_keys = false, kek = false }
+    admin           = { read = [], write = ["control"], docdb = true, api_keys = true, kek = true }
   }
+
   consumers = { for c in var.consumers : c.function => c }
 
   kafka_arn = "arn:${data.aws_partition.current.partition}:kafka:${var.region}:${var.account_id}:%s/${var.msk_cluster_name}/${var.msk_cluster_uuid}/%s"
@@ -39,15 +41,18 @@ locals {
         { Effect = "Allow", Action = ["sqs:SendMessage", "sqs:GetQueueAttributes"], Resource = [aws_sqs_queue.failures.arn] },
         { Effect = "Allow", Action = ["kms:GenerateDataKey", "kms:Decrypt"], Resource = [var.edge_key_arn] },
       ] : st if length(a.read) > 0],
-      [for st in [
-        { Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource = [var.docdb_secret_arn] },
-        {
-          Effect    = "Allow"
-          Action    = ["kms:Decrypt"]
-          Resource  = [var.secrets_key_arn]
-          Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.region}.amazonaws.com" } }
-        },
-      ] : st if a.docdb],
+      [for arn in concat(
+        a.docdb ? [var.docdb_secret_arn] : [],
+        a.api_keys ? [var.api_keys_secret_arn] : [],
+        a.kek ? [var.kek_secret_arn] : [],
+        ) :
+      { Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource = [arn] }],
+      [for st in [{
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt"]
+        Resource  = [var.secrets_key_arn]
+        Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.region}.amazonaws.com" } }
+      }] : st if a.docdb || a.api_keys || a.kek],
     )
   }
 }
@@ -118,15 +123,15 @@ resource "aws_lambda_function" "fn" {
     mode = "Active"
   }
 
+  # What the main reads in AWS (lambdas/<fn>/cmd/main.go; checks/env_test.go holds them together): the
+  # store and the secrets as ARNs, Kafka over TLS + IAM where the function produces.
   environment {
     variables = merge(
-      {
-        OMS_PROFILE          = var.profile
-        OMS_DEAD_LETTER      = var.dead_letter_topic
-        OMS_DOCDB_SECRET_ARN = var.docdb_secret_arn
-        OMS_DOCDB_ENDPOINT   = var.docdb_socket_address
-      },
-      length(local.access[each.key].read) + length(local.access[each.key].write) > 0 ? { OMS_KAFKA_BROKERS = var.kafka_brokers } : {},
+      local.access[each.key].docdb ? { OMS_DOCDB_SECRET_ARN = var.docdb_secret_arn, OMS_DOCDB_ENDPOINT = var.docdb_socket_address } : {},
+      local.access[each.key].api_keys ? { OMS_API_KEYS_SECRET_ARN = var.api_keys_secret_arn } : {},
+      local.access[each.key].kek ? { OMS_KEY_ENCRYPTION_SECRET_ARN = var.kek_secret_arn } : {},
+      length(local.access[each.key].write) > 0 ? { OMS_KAFKA_BROKERS = var.kafka_brokers, OMS_KAFKA_AUTH = "aws-msk-iam" } : {},
+      contains(local.access[each.key].write, var.dead_letter_topic) ? { OMS_DLQ_TOPIC = var.dead_letter_topic } : {},
     )
   }
 

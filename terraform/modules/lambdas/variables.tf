@@ -3,11 +3,6 @@ variable "name" {
   type        = string
 }
 
-variable "profile" {
-  description = "Sizing profile, passed to the functions as OMS_PROFILE."
-  type        = string
-}
-
 variable "region" {
   description = "Region of the estate."
   type        = string
@@ -85,6 +80,16 @@ variable "docdb_secret_arn" {
 
 variable "docdb_socket_address" {
   description = "DocumentDB host:port."
+  type        = string
+}
+
+variable "api_keys_secret_arn" {
+  description = "Bootstrap API keys secret (order-query and admin)."
+  type        = string
+}
+
+variable "kek_secret_arn" {
+  description = "Key-encryption secret (order-query and admin)."
   type        = string
 }
 

@@ -11,12 +11,18 @@ locals {
     "transaction.state.log.min.isr=${var.msk.minInsyncReplicas}",
   ])
 
+  # control is keyed KIND/SCOPE/target and compacted, so the latest halt or limit of every target
+  # survives however old it is (the CDK app's CompactedTopics); retention.ms does not apply to it.
+  compacted = ["control"]
+
   # Topic configs as base64-encoded JSON of string values, as the MSK topic API takes them (and the
   # same bytes the CDK app sends, so both tools converge on one topic definition).
-  topic_configs = base64encode(jsonencode({
-    "min.insync.replicas" = tostring(var.msk.minInsyncReplicas)
-    "retention.ms"        = tostring(var.msk.retentionHours * 3600 * 1000)
-  }))
+  topic_configs = {
+    for t, _ in var.msk.topics : t => base64encode(jsonencode(merge(
+      { "min.insync.replicas" = tostring(var.msk.minInsyncReplicas) },
+      contains(local.compacted, t) ? { "cleanup.policy" = "compact" } : { "retention.ms" = tostring(var.msk.retentionHours * 3600 * 1000) },
+    )))
+  }
 }
 
 resource "aws_cloudwatch_log_group" "broker" {
@@ -91,5 +97,5 @@ resource "aws_msk_topic" "this" {
   name               = each.key
   partition_count    = each.value.partitions
   replication_factor = each.value.replicationFactor
-  configs            = local.topic_configs
+  configs            = local.topic_configs[each.key]
 }

@@ -85,7 +85,7 @@ resource "aws_security_group" "redis" {
 
 resource "aws_security_group" "docdb" {
   name        = "${var.name}-docdb"
-  description = "crypto-oms DocumentDB: from the Lambdas only"
+  description = "crypto-oms DocumentDB: from the Lambdas and the gateway pods only"
   vpc_id      = aws_vpc.this.id
 }
 

@@ -5,9 +5,9 @@ locals {
   # produces orders and streams executions; the processor consumes orders (prices for the paper venue,
   # control for halts) and writes executions transactionally; marketdata publishes and fans out prices.
   access = {
-    gateway    = { read = ["executions", "control"], write = ["orders"], groups = ["gateway-*"], txn_prefix = "", redis = true, api_keys = true }
-    processor  = { read = ["orders", "prices", "control"], write = ["executions", "dlq"], groups = ["processor*"], txn_prefix = "processor-", redis = false, api_keys = false }
-    marketdata = { read = ["prices"], write = ["prices"], groups = ["marketdata-*"], txn_prefix = "", redis = false, api_keys = false }
+    gateway    = { read = ["executions", "control"], write = ["orders"], groups = ["gateway-*"], txn_prefix = "", redis = true, api_keys = true, docdb = true, kek = true }
+    processor  = { read = ["orders", "prices", "control"], write = ["executions", "dlq"], groups = ["processor*"], txn_prefix = "processor-", redis = false, api_keys = false, docdb = false, kek = false }
+    marketdata = { read = ["prices"], write = ["prices"], groups = ["marketdata-*"], txn_prefix = "", redis = false, api_keys = false, docdb = false, kek = false }
   }
 
   # MSK data-plane ARNs reuse the cluster name and UUID.
@@ -29,14 +29,19 @@ locals {
       [for st in [
         { Effect = "Allow", Action = ["kafka-cluster:DescribeTransactionalId", "kafka-cluster:AlterTransactionalId"], Resource = [format(local.kafka_arn, "transactional-id", "${a.txn_prefix}*")] },
       ] : st if a.txn_prefix != ""],
-      [for arn in concat(a.redis ? [var.redis_auth_secret_arn] : [], a.api_keys ? [aws_secretsmanager_secret.api_keys.arn] : []) :
+      [for arn in concat(
+        a.redis ? [var.redis_auth_secret_arn] : [],
+        a.api_keys ? [aws_secretsmanager_secret.api_keys.arn] : [],
+        a.docdb ? [var.docdb_secret_arn] : [],
+        a.kek ? [aws_secretsmanager_secret.kek.arn] : [],
+        ) :
       { Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource = [arn] }],
       [for st in [{
         Effect    = "Allow"
         Action    = ["kms:Decrypt"]
         Resource  = [var.secrets_key_arn]
         Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.region}.amazonaws.com" } }
-      }] : st if a.redis || a.api_keys],
+      }] : st if a.redis || a.api_keys || a.docdb || a.kek],
     )
   }
 }
@@ -46,6 +51,31 @@ resource "aws_secretsmanager_secret" "api_keys" {
   name_prefix = "${var.name}-api-keys-"
   description = "crypto-oms gateway API keys (JSON)"
   kms_key_id  = var.secrets_key_arn
+}
+
+# The secret the API-secret key-encryption key is derived from (lambdas/boot): 64 alphanumerics, as the
+# CDK app generates it. The admin function seals API secrets under the derived key; the gateway and
+# order-query unseal them. Never rotate it without re-sealing every stored API secret
+# (docs/deploy-terraform.md). Like the Redis token, the value is in Terraform state.
+resource "random_password" "kek" {
+  length  = 64
+  special = false
+}
+
+resource "aws_secretsmanager_secret" "kek" {
+  name_prefix = "${var.name}-key-encryption-"
+  description = "crypto-oms API-secret key-encryption secret (never rotate without re-sealing)"
+  kms_key_id  = var.secrets_key_arn
+}
+
+resource "aws_secretsmanager_secret_version" "kek" {
+  secret_id     = aws_secretsmanager_secret.kek.id
+  secret_string = random_password.kek.result
+
+  # A new value would make every sealed API secret unreadable.
+  lifecycle {
+    ignore_changes = [secret_string]
+  }
 }
 
 resource "aws_iam_role" "workload" {

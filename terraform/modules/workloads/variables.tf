@@ -43,6 +43,11 @@ variable "redis_auth_secret_arn" {
   type        = string
 }
 
+variable "docdb_secret_arn" {
+  description = "DocumentDB master user secret (the gateway reads admin-created API keys from the store)."
+  type        = string
+}
+
 variable "secrets_key_arn" {
   description = "Customer key of the secrets."
   type        = string
