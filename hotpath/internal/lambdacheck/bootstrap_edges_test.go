@@ -37,7 +37,9 @@ func init() {
 			}
 			// What the bootstrap wrote is what market-query serves: every symbol of the batch has a price.
 			resp := inProcessMarketQuery(t, r).invoke(t, marketFixture(t, "prices.json"))
-			var body struct{ Prices []struct{ Symbol, PriceValue string } }
+			var body struct {
+				Prices []struct{ Symbol, PriceValue string }
+			}
 			if resp.StatusCode != 200 || json.Unmarshal([]byte(resp.Body), &body) != nil || len(body.Prices) == 0 {
 				t.Fatalf("prices after ingest: %d %s", resp.StatusCode, resp.Body)
 			}
