@@ -58,6 +58,11 @@ output "key_encryption_secret_arn" {
   value       = module.workloads.kek_secret_arn
 }
 
+output "stream_secret_arn" {
+  description = "Secret the gateway's WebSocket stream-token signing key is derived from."
+  value       = module.workloads.stream_secret_arn
+}
+
 output "api_keys_secret_arn" {
   description = "Secret holding the gateway API keys JSON."
   value       = module.workloads.api_keys_secret_arn
@@ -116,6 +121,7 @@ output "manifest_inputs" {
       DocdbEndpoint          = module.documentdb.endpoint
       DocdbSecretArn         = module.documentdb.secret_arn
       KeyEncryptionSecretArn = module.workloads.kek_secret_arn
+      StreamSecretArn        = module.workloads.stream_secret_arn
     }
     "CryptoOms-${var.profile}-Compute" = merge(
       { ApiKeysSecretArn = module.workloads.api_keys_secret_arn },

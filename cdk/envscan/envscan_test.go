@@ -106,6 +106,8 @@ func TestCheck(t *testing.T) {
 	kafkaEnv := with(storeEnv, "OMS_KAFKA_BROKERS", "b:9098", "OMS_KAFKA_AUTH", "aws-msk-iam", "OMS_DLQ_TOPIC", "dlq")
 	keys := union(store, "OMS_API_KEYS_FILE", "OMS_API_KEYS_SECRET_ARN", "OMS_KEY_ENCRYPTION_KEY", "OMS_KEY_ENCRYPTION_SECRET_ARN")
 	keysEnv := with(storeEnv, "OMS_API_KEYS_SECRET_ARN", "arn:k", "OMS_KEY_ENCRYPTION_SECRET_ARN", "arn:kek")
+	stream := union(store, "OMS_STREAM_SECRET", "OMS_STREAM_SECRET_ARN")
+	streamEnv := with(storeEnv, "OMS_STREAM_SECRET_ARN", "arn:stream")
 	for _, tc := range []struct {
 		name  string
 		reads map[string]bool
@@ -128,6 +130,10 @@ func TestCheck(t *testing.T) {
 		{"KEK in the clear", keys, with(keysEnv, "OMS_KEY_ENCRYPTION_KEY", "c2VjcmV0"), envscan.Lambda, "must not sit"},
 		{"key file on Lambda", keys, with(keysEnv, "OMS_API_KEYS_FILE", "/keys.json"), envscan.Lambda, "no mounted files"},
 		{"key file on a pod", keys, with(keysEnv, "OMS_API_KEYS_FILE", "/keys.json", "OMS_DOCDB_CA_FILE", "/ca.pem"), envscan.Pod, ""},
+		{"stream key from its secret", stream, with(streamEnv, "OMS_DOCDB_CA_FILE", "/ca.pem"), envscan.Pod, ""},
+		{"stream key in the clear", stream, with(streamEnv, "OMS_STREAM_SECRET", "0123456789abcdef0123456789abcdef"), envscan.Lambda, "sets OMS_STREAM_SECRET: the key itself must not sit"},
+		{"stream key unset", stream, storeEnv, envscan.Lambda, "OMS_STREAM_SECRET_ARN is not set"},
+		{"stream key only literal", union(store, "OMS_STREAM_SECRET"), storeEnv, envscan.Lambda, "does not read OMS_STREAM_SECRET_ARN"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			errs := envscan.Check(tc.reads, tc.env, tc.on)
@@ -138,5 +144,24 @@ func TestCheck(t *testing.T) {
 				t.Errorf("errors %v, want one containing %q", errs, tc.want)
 			}
 		})
+	}
+}
+
+// The real lambdas/boot: the Resolver methods that resolve a key from its secret read both the literal
+// key and the secret's ARN, so Check sees a main that calls them.
+func TestResolverReadsBoot(t *testing.T) {
+	methods, err := envscan.ResolverReads(filepath.Join("..", "..", "lambdas", "boot"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m, want := range map[string][]string{
+		"KeyEncryptionKey": {"OMS_KEY_ENCRYPTION_KEY", "OMS_KEY_ENCRYPTION_SECRET_ARN"},
+		"StreamSecret":     {"OMS_STREAM_SECRET", "OMS_STREAM_SECRET_ARN"},
+	} {
+		for _, w := range want {
+			if !slices.Contains(methods[m], w) {
+				t.Errorf("Resolver.%s reads %v, want %s among them", m, methods[m], w)
+			}
+		}
 	}
 }

@@ -34,7 +34,11 @@ type Data struct {
 	RedisAuth                              awssecretsmanager.Secret
 	// KEK is the secret the API-secret key-encryption key is derived from (lambdas/boot): the admin
 	// function seals API secrets under it; the gateway and order-query unseal them to verify requests.
-	KEK    awssecretsmanager.Secret
+	KEK awssecretsmanager.Secret
+	// Stream is the secret the WebSocket stream-token signing key is derived from (lambdas/boot
+	// Resolver.StreamSecret): every gateway pod derives the same key, so a token from one pod's
+	// POST /api/ws-token is accepted by /ws on any other.
+	Stream awssecretsmanager.Secret
 	Docdb  awsdocdb.DatabaseCluster
 	Topics map[string]awsmsk.CfnTopic
 }
@@ -148,6 +152,21 @@ func NewData(scope constructs.Construct, id string, props *awscdk.StackProps, p 
 		"AwsSolutions-SMG4": "Rotating the key-encryption secret without re-sealing every stored API secret would lock every client out; it changes only through the re-seal runbook (docs/deploy.md).",
 	})
 
+	// --- Stream-token secret ---
+	// Generated and kept like the key-encryption secret; the gateway derives the key that signs
+	// WebSocket tokens from it (boot.StreamSecret), under its own label.
+	d.Stream = awssecretsmanager.NewSecret(stack, jsii.String("StreamToken"), &awssecretsmanager.SecretProps{
+		Description:   jsii.String("crypto-oms " + name + " WebSocket stream-token signing secret (gateway; docs/deploy.md)"),
+		EncryptionKey: d.SecretsKey,
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			ExcludePunctuation: jsii.Bool(true), IncludeSpace: jsii.Bool(false), PasswordLength: jsii.Number(StreamSecretLength),
+		},
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	suppress(d.Stream, map[string]string{
+		"AwsSolutions-SMG4": "Gateway pods read the stream-token secret once at start and must all hold the same value; a new value takes a gateway rollout (docs/deploy.md) and drops the short-lived tokens in flight, so it changes by runbook, not on a timer.",
+	})
+
 	// --- ElastiCache Redis ---
 	d.RedisAuth = awssecretsmanager.NewSecret(stack, jsii.String("RedisAuth"), &awssecretsmanager.SecretProps{
 		Description:   jsii.String("ElastiCache AUTH token of crypto-oms " + name),
@@ -248,12 +267,17 @@ func NewData(scope constructs.Construct, id string, props *awscdk.StackProps, p 
 	out("DocdbEndpoint", d.Docdb.ClusterEndpoint().Hostname(), "DocumentDB cluster endpoint (TLS)")
 	out("DocdbSecretArn", d.Docdb.Secret().SecretArn(), "Secret holding the DocumentDB master user")
 	out("KeyEncryptionSecretArn", d.KEK.SecretArn(), "Secret the API-secret key-encryption key is derived from")
+	out("StreamSecretArn", d.Stream.SecretArn(), "Secret the gateway's WebSocket stream-token signing key is derived from")
 	return d
 }
 
 // KEKSecretLength is the length of the generated key-encryption secret (alphanumerics, about 380
 // bits); lambdas/boot accepts 40 and more.
 const KEKSecretLength = 64
+
+// StreamSecretLength is the length of the generated stream-token secret; lambdas/boot derives the
+// signing key from it and, like the key-encryption secret, accepts 40 and more.
+const StreamSecretLength = 64
 
 // CompactedTopics are kept by key rather than by time: `control` is keyed KIND/SCOPE/target, so the
 // latest halt or limit of every target survives however old it is, and a restarted processor still

@@ -357,6 +357,20 @@ func TestData(t *testing.T) {
 			get(gen, "ExcludePunctuation") != true || get(kek, "Properties", "KmsKeyId") == nil || get(kek, "DeletionPolicy") != "Retain" {
 			t.Errorf("key-encryption secret %s", jsonString(kek))
 		}
+		// The stream-token secret: generated and kept the same way; every gateway pod derives the
+		// WebSocket token signing key from it.
+		streamID := *s.GetLogicalId(e.Data.Stream.Node().DefaultChild().(awscdk.CfnElement))
+		stream := get(templates[*s.StackName()], "Resources", streamID)
+		if gen := get(stream, "Properties", "GenerateSecretString"); get(gen, "PasswordLength") != float64(stacks.StreamSecretLength) || stacks.StreamSecretLength < 64 ||
+			get(gen, "ExcludePunctuation") != true || get(stream, "Properties", "KmsKeyId") == nil || get(stream, "DeletionPolicy") != "Retain" {
+			t.Errorf("stream-token secret %s", jsonString(stream))
+		}
+		if streamID == kekID {
+			t.Error("the stream-token secret is the key-encryption secret")
+		}
+		if out := get(templates[*s.StackName()], "Outputs", "StreamSecretArn", "Value"); jsonString(out) != `{"Ref":"`+streamID+`"}` {
+			t.Errorf("output StreamSecretArn = %s, want a Ref to %s", jsonString(out), streamID)
+		}
 		pg := only(t, resources(t, s, "AWS::DocDB::DBClusterParameterGroup"))
 		if get(pg, "Parameters", "tls") != "enabled" {
 			t.Errorf("docdb tls parameter = %v", get(pg, "Parameters", "tls"))
@@ -452,7 +466,8 @@ func TestWorkloadKafkaScopes(t *testing.T) {
 		for _, w := range estate.Workloads {
 			acc := stacks.Access[w]
 			read, write := topicGrants(t, s, "Role"+w)
-			// Secrets: the gateway reads the Redis token and the API keys, nobody else reads any.
+			// Secrets: the gateway reads the Redis token, the API keys, the store's user, the
+			// key-encryption and the stream-token secrets; nobody else reads any.
 			secrets := 0
 			for _, pol := range policies {
 				if strings.Contains(jsonString(pol["Roles"]), "Role"+w) {
@@ -460,7 +475,7 @@ func TestWorkloadKafkaScopes(t *testing.T) {
 				}
 			}
 			want := 0
-			for _, reads := range []bool{acc.Redis, acc.APIKeys, acc.Docdb, acc.KEK} {
+			for _, reads := range []bool{acc.Redis, acc.APIKeys, acc.Docdb, acc.KEK, acc.Stream} {
 				if reads {
 					want++
 				}

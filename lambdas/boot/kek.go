@@ -8,7 +8,8 @@ import (
 	"fmt"
 )
 
-// MinKEKSecretLen is the shortest key-encryption secret accepted from Secrets Manager.
+// MinKEKSecretLen is the shortest key-deriving secret (key-encryption, stream tokens) accepted from
+// Secrets Manager.
 const MinKEKSecretLen = 40
 
 // KeyEncryptionKey returns the key that seals API secrets, base64 of 32 bytes (keystore.ParseKEK's
@@ -24,13 +25,22 @@ func (r *Resolver) KeyEncryptionKey(ctx context.Context) (string, error) {
 	if arn == "" {
 		return "", errors.New("key-encryption key: set OMS_KEY_ENCRYPTION_KEY or OMS_KEY_ENCRYPTION_SECRET_ARN")
 	}
-	s, err := r.secret(ctx, arn)
+	sum, err := r.derived(ctx, arn, "crypto-oms key-encryption key v1")
 	if err != nil {
 		return "", fmt.Errorf("key-encryption key: %w", err)
 	}
-	if len(s) < MinKEKSecretLen {
-		return "", fmt.Errorf("key-encryption key: the secret is %d characters, want at least %d", len(s), MinKEKSecretLen)
-	}
-	sum := sha256.Sum256([]byte("crypto-oms key-encryption key v1\x00" + s))
 	return base64.StdEncoding.EncodeToString(sum[:]), nil
+}
+
+// derived fetches the secret arn and returns its SHA-256 under label: one random string per purpose,
+// and a key of exactly 32 bytes whatever Secrets Manager generated.
+func (r *Resolver) derived(ctx context.Context, arn, label string) ([32]byte, error) {
+	s, err := r.secret(ctx, arn)
+	if err != nil {
+		return [32]byte{}, err
+	}
+	if len(s) < MinKEKSecretLen {
+		return [32]byte{}, fmt.Errorf("the secret is %d characters, want at least %d", len(s), MinKEKSecretLen)
+	}
+	return sha256.Sum256([]byte(label + "\x00" + s)), nil
 }

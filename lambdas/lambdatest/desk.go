@@ -30,10 +30,8 @@ type Desk struct {
 	Reports []events.ExecutionReport
 }
 
-// Fees are the processor's default fee rates (hotpath/cmd/processor).
-func Fees() account.Fees {
-	return account.Fees{Maker: money.MustParse("0.001"), Taker: money.MustParse("0.002")}
-}
+// Fees are the processor's default fee rates.
+func Fees() account.Fees { return account.DefaultFees() }
 
 // NewDesk returns a desk whose accounts start with funding, with the default instruments, limits and fees.
 func NewDesk(funding map[string]money.Decimal) *Desk {

@@ -892,6 +892,7 @@ func (p *parity) accessTables(t *testing.T) {
 		same(t, w+" API keys secret", a.APIKeys, get(f, "api_keys"))
 		same(t, w+" DocumentDB secret", a.Docdb, get(f, "docdb"))
 		same(t, w+" key-encryption secret", a.KEK, get(f, "kek"))
+		same(t, w+" stream-token secret", a.Stream, get(f, "stream"))
 	}
 	fl := tfeval.ToGo(p.tf.Children["lambdas"].Locals["access"]).(map[string]any)
 	same(t, "functions with roles", len(stacks.LambdaAccess), len(fl))
@@ -905,23 +906,29 @@ func (p *parity) accessTables(t *testing.T) {
 	}
 }
 
-// secrets compares the key-encryption secret: generated the same way (length, alphabet) under the
-// secrets key on both sides, since every function derives the same key from its value.
+// secrets compares the generated key-deriving secrets, the key-encryption secret and the stream-token
+// secret: generated the same way (length, alphabet) under the secrets key on both sides, since every
+// function or pod derives the same key from its value.
 func (p *parity) secrets(t *testing.T) {
-	var kek map[string]any
-	for _, r := range p.cdk.all("AWS::SecretsManager::Secret") {
-		if strings.Contains(norm(r.Props["Description"]), "key-encryption") {
-			if kek != nil {
-				t.Fatal("CDK: more than one key-encryption secret")
+	for _, s := range []struct{ what, description, tf string }{
+		{"key-encryption secret", "key-encryption", "kek"},
+		{"stream-token secret", "stream-token", "stream"},
+	} {
+		var c map[string]any
+		for _, r := range p.cdk.all("AWS::SecretsManager::Secret") {
+			if strings.Contains(norm(r.Props["Description"]), s.description) {
+				if c != nil {
+					t.Fatalf("CDK: more than one %s", s.what)
+				}
+				c = r.Props
 			}
-			kek = r.Props
 		}
+		if c == nil {
+			t.Fatalf("CDK: no %s", s.what)
+		}
+		f := p.tfOne(t, "workloads", "random_password."+s.tf)
+		same(t, s.what+" length", get(c, "GenerateSecretString.PasswordLength"), f["length"])
+		same(t, s.what+" punctuation", get(c, "GenerateSecretString.ExcludePunctuation"), f["special"] == false)
+		bothPresent(t, s.what+" key", c["KmsKeyId"], p.tfOne(t, "workloads", "aws_secretsmanager_secret."+s.tf)["kms_key_id"])
 	}
-	if kek == nil {
-		t.Fatal("CDK: no key-encryption secret")
-	}
-	f := p.tfOne(t, "workloads", "random_password.kek")
-	same(t, "key-encryption secret length", get(kek, "GenerateSecretString.PasswordLength"), f["length"])
-	same(t, "key-encryption secret punctuation", get(kek, "GenerateSecretString.ExcludePunctuation"), f["special"] == false)
-	bothPresent(t, "key-encryption secret key", kek["KmsKeyId"], p.tfOne(t, "workloads", "aws_secretsmanager_secret.kek")["kms_key_id"])
 }

@@ -7,6 +7,11 @@
 // secrets sealed under OMS_KEY_ENCRYPTION_KEY or the key derived from OMS_KEY_ENCRYPTION_SECRET_ARN
 // (required then; the admin function's key). Store keys are cached and checked against the store
 // every few seconds; if the store is down the last known keys keep working.
+//
+// It also serves the dashboards' WebSocket stream (/ws, docs/websocket.md), folded from the `prices` and
+// `executions` topics. Tokens for it (POST /api/ws-token) are signed with OMS_STREAM_SECRET or the key
+// derived from OMS_STREAM_SECRET_ARN, the same in every pod; OMS_FUNDING gives accounts' starting
+// balances as the read model has them ("USD=1000000,BTC=10"; none by default).
 package main
 
 import (
@@ -27,12 +32,16 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/account"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/instrument"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/debugsrv"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/gateway"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/kafkabus"
 	"github.com/crypto-oms/crypto-oms/hotpath/internal/rediscache"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/stream"
 	"github.com/crypto-oms/crypto-oms/lambdas/boot"
 	"github.com/crypto-oms/crypto-oms/lambdas/keystore"
 )
@@ -107,9 +116,17 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("service", "gateway")
+	funding, err := money.ParseAmounts(os.Getenv("OMS_FUNDING"))
+	if err != nil {
+		return fmt.Errorf("OMS_FUNDING: %w", err)
+	}
+	res := &boot.Resolver{Env: os.Getenv}
+	streamSecret, err := res.StreamSecret(ctx)
+	if err != nil {
+		return err
+	}
 	var verify gateway.KeyStore = keys
 	if withStore {
-		res := &boot.Resolver{Env: os.Getenv}
 		uri, err := res.MongoURI(ctx)
 		if err != nil {
 			return err
@@ -150,13 +167,27 @@ func run(ctx context.Context, args []string) error {
 	}()
 	gw := gateway.New(gateway.Config{
 		Catalog: instrument.Default(), Keys: verify, Publisher: prod, Logger: log, Metrics: gateway.NewMetrics(reg),
-		Idem: rediscache.GatewayAdapter{S: rediscache.New(rdb, 24*time.Hour, 30*time.Second)},
+		Idem:         rediscache.GatewayAdapter{S: rediscache.New(rdb, 24*time.Hour, 30*time.Second)},
+		StreamSecret: streamSecret,
 	})
+	hub := stream.New(stream.Config{
+		Catalog:    instrument.Default(),
+		NewAccount: func(id order.AccountID) *account.Account { return account.New(id, funding, account.DefaultFees()) },
+		Logger:     log.With("component", "stream"),
+	})
+	go hub.Run(ctx.Done())
 	mux := http.NewServeMux()
 	gw.Routes(mux)
+	mux.Handle("GET /ws", hub.Handler(stream.ServerConfig{Secret: streamSecret}))
 	srv := &http.Server{Addr: *addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.ListenAndServe() }()
+	go func() {
+		// A pod whose stream stops following Kafka would show dashboards a frozen market: exit instead.
+		if err := stream.Follow(ctx, strings.Split(*brokers, ","), hub, nil, kopts...); err != nil {
+			errc <- fmt.Errorf("stream feed: %w", err)
+		}
+	}()
 	log.Info("listening", "addr", *addr)
 	select {
 	case err := <-errc:

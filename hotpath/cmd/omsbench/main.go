@@ -56,6 +56,7 @@ type options struct {
 	brokers     string
 	skipCeiling bool
 	dashboards  int
+	watching    int
 }
 
 // Result is what one run measured; it is written as JSON and markdown.
@@ -88,6 +89,9 @@ type Phase struct {
 	OrdersPerCall int     `json:"ordersPerCall"`
 	// DashboardFrames counts the frames the connected dashboards received during the phase.
 	DashboardFrames int64 `json:"dashboardFrames,omitempty"`
+	// DashboardsCutOff counts the dashboards the server closed during the phase, by close reason: a
+	// fan-out that keeps up closes none.
+	DashboardsCutOff map[string]int `json:"dashboardsCutOff,omitempty"`
 }
 
 // Pcts are latency percentiles in milliseconds.
@@ -124,6 +128,7 @@ func run(ctx context.Context, args []string) error {
 	fs.BoolVar(&o.skipCeiling, "skip-ceiling", false, "skip the ceiling measurements")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (system included when in-process)")
 	fs.IntVar(&o.dashboards, "dashboards", 100, "WebSocket dashboards connected during the last open-loop phase (0: skip it)")
+	fs.IntVar(&o.watching, "watching", 10, "how many of the dashboards are on the trading account and take its orders, executions and balances (the rest watch the market)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -176,17 +181,18 @@ func run(ctx context.Context, args []string) error {
 	res.OpenLoop = openLoop(ctx, base, o, lat)
 	printPhase(res.OpenLoop)
 	if o.dashboards > 0 {
-		fmt.Printf("open loop at %d orders/s with %d dashboards connected, %s...\n", o.rate, o.dashboards, o.duration)
-		dash, err := openDashboards(ctx, base, o.dashboards)
+		fmt.Printf("open loop at %d orders/s with %d dashboards connected (%d on the trading account), %s...\n", o.rate, o.dashboards, min(o.watching, o.dashboards), o.duration)
+		dash, err := openDashboards(ctx, base, o.dashboards, o.watching)
 		if err != nil {
 			return fmt.Errorf("dashboards: %w", err)
 		}
 		res.OpenWS = openLoop(ctx, base, o, lat)
-		res.OpenWS.Mode = fmt.Sprintf("open+%dws", o.dashboards)
+		res.OpenWS.Mode = fmt.Sprintf("open+%dws(%d on the account)", o.dashboards, min(o.watching, o.dashboards))
 		res.OpenWS.DashboardFrames = dash.frames.Load()
+		res.OpenWS.DashboardsCutOff = dash.cutOff()
 		dash.close()
 		printPhase(res.OpenWS)
-		fmt.Printf("  dashboards received %d frames\n", res.OpenWS.DashboardFrames)
+		fmt.Printf("  dashboards received %d frames; closed by the server: %v\n", res.OpenWS.DashboardFrames, res.OpenWS.DashboardsCutOff)
 	}
 
 	if !o.skipCeiling {

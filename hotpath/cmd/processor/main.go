@@ -70,7 +70,7 @@ func run(ctx context.Context, args []string) error {
 	return processor.Run(ctx, processor.RunConfig{
 		Brokers: strings.Split(*brokers, ","), Group: *group, TransactionalID: *txnID,
 		Catalog:   instrument.Default(),
-		Fees:      account.Fees{Maker: money.MustParse("0.001"), Taker: money.MustParse("0.002")},
+		Fees:      account.DefaultFees(),
 		Limits:    account.DefaultLimits(),
 		Funding:   funding,
 		Logger:    log,

@@ -25,6 +25,12 @@ type Limits struct {
 	MaxOrdersPerSec  int
 }
 
+// DefaultFees are the venue's fee rates, 10 bps maker and 20 bps taker: the processor charges them and
+// every fold of an account's reports (stream hub, tests) reserves with them.
+func DefaultFees() Fees {
+	return Fees{Maker: money.MustParse("0.001"), Taker: money.MustParse("0.002")}
+}
+
 // DefaultLimits are generous enough for the demo account and tight enough to catch a fat finger.
 func DefaultLimits() Limits {
 	d := money.MustParse

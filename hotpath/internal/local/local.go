@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/account"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/auth"
@@ -102,10 +101,8 @@ func Topics() (map[string]int32, error) {
 	return out, nil
 }
 
-// Fees are the paper venue's fee rates: 10 bps maker, 20 bps taker.
-func Fees() account.Fees {
-	return account.Fees{Maker: money.MustParse("0.001"), Taker: money.MustParse("0.002")}
-}
+// Fees are the paper venue's fee rates (account.DefaultFees).
+func Fees() account.Fees { return account.DefaultFees() }
 
 // ProcessorConfig is the processor configuration of a local run (also used by the separate processor
 // process of the crash tests), with the demo funding for every account.
@@ -207,20 +204,8 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 	if cfg.Dev {
 		devAccount = DemoAccount
 	}
-	s.goRun("prices-tail", func() error {
-		return kafkabus.Tail(runCtx, s.Brokers, events.TopicPrices, false, func(r *kgo.Record) {
-			if t, err := events.DecodeTick(r.Value); err == nil {
-				s.Books.Update(t)
-				hub.OnTick(t)
-			}
-		})
-	})
-	s.goRun("executions-tail", func() error {
-		return kafkabus.Tail(runCtx, s.Brokers, events.TopicExecutions, true, func(r *kgo.Record) {
-			if rep, err := events.DecodeReport(r.Value); err == nil {
-				hub.OnReport(rep)
-			}
-		})
+	s.goRun("stream-feed", func() error {
+		return stream.Follow(runCtx, s.Brokers, hub, func(t events.PriceTick) { s.Books.Update(t) })
 	})
 	if !cfg.NoProcessor {
 		s.goRun("processor", func() error {

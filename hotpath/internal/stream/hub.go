@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"sort"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/account"
@@ -20,7 +21,13 @@ import (
 )
 
 const (
-	sendQueue      = 256
+	// A connection may fall this far behind before it is cut off as a slow consumer. Bytes, not frames,
+	// bound the server's memory; the frame count only sizes the channel. The allowance is deliberately
+	// more than one Kafka fetch's worth of updates: executions reach the hub in batches (up to 50 ms of
+	// them at once), and a client that reads at full speed must not be cut off by a burst it would
+	// have drained in a millisecond (omsbench's open+100ws phase did exactly that with 256 frames).
+	sendQueue       = 8192
+	maxPendingBytes = 1 << 20
 	maxSubs        = 50
 	keepClosed     = 100
 	keepExecutions = 100
@@ -46,6 +53,7 @@ type subState struct {
 type conn struct {
 	account order.AccountID
 	send    chan []byte
+	pending atomic.Int64 // bytes queued in send and not yet written
 	subs    map[subKey]*subState
 	dead    bool
 	kill    func(code string)
@@ -69,14 +77,17 @@ type msg struct {
 
 // Hub is the fan-out. Create with New, run with Run, feed with OnTick/OnReport.
 type Hub struct {
-	cfg     Config
-	log     *slog.Logger
-	in      chan msg
-	market  map[instrument.Symbol]*symbolState
-	users   map[order.AccountID]*userState
-	conns   map[*conn]struct{}
-	dropped int
-	quit    chan struct{} // closed when Run returns: senders stop waiting
+	cfg    Config
+	log    *slog.Logger
+	in     chan msg
+	market map[instrument.Symbol]*symbolState
+	users  map[order.AccountID]*userState
+	conns  map[*conn]struct{}
+	// Indexes, so an update costs its subscribers and not every connection on the gateway.
+	subs     map[subKey]map[*conn]*subState         // market channels
+	accounts map[order.AccountID]map[*conn]struct{} // authenticated connections by account
+	dropped  int
+	quit     chan struct{} // closed when Run returns: senders stop waiting
 }
 
 // New returns a hub.
@@ -84,7 +95,8 @@ func New(cfg Config) *Hub {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Hub{cfg: cfg, log: cfg.Logger, in: make(chan msg, 4096), market: map[instrument.Symbol]*symbolState{}, users: map[order.AccountID]*userState{}, conns: map[*conn]struct{}{}, quit: make(chan struct{})}
+	return &Hub{cfg: cfg, log: cfg.Logger, in: make(chan msg, 4096), market: map[instrument.Symbol]*symbolState{}, users: map[order.AccountID]*userState{}, conns: map[*conn]struct{}{},
+		subs: map[subKey]map[*conn]*subState{}, accounts: map[order.AccountID]map[*conn]struct{}{}, quit: make(chan struct{})}
 }
 
 // post hands a message to the hub goroutine, or drops it once the hub has stopped.
@@ -125,9 +137,25 @@ func (h *Hub) handle(m msg) {
 		h.onReport(*m.report)
 	case m.reg != nil:
 		h.conns[m.reg] = struct{}{}
+		if a := m.reg.account; a != "" {
+			if h.accounts[a] == nil {
+				h.accounts[a] = map[*conn]struct{}{}
+			}
+			h.accounts[a][m.reg] = struct{}{}
+		}
 	case m.unreg != nil:
-		m.unreg.dead = true
-		delete(h.conns, m.unreg)
+		c := m.unreg
+		c.dead = true
+		delete(h.conns, c)
+		for key := range c.subs {
+			h.unindex(c, key)
+		}
+		if cs := h.accounts[c.account]; cs != nil {
+			delete(cs, c)
+			if len(cs) == 0 {
+				delete(h.accounts, c.account)
+			}
+		}
 	case m.op != nil:
 		h.onOp(m.c, *m.op)
 	}
@@ -166,9 +194,9 @@ func (h *Hub) onTick(t events.PriceTick) {
 		cs := st.candles[iv]
 		h.publish(subKey{"candles:" + iv, t.Symbol}, func(*subState) any { return candleData(cs[len(cs)-1]) })
 	}
-	// Positions are marked to market: every account holding this symbol gets fresh P&L.
-	for id, u := range h.users {
-		if !u.acct.Position(t.Symbol).Qty.IsZero() {
+	// Positions are marked to market: every connected account holding this symbol gets fresh P&L.
+	for id := range h.accounts {
+		if u := h.users[id]; u != nil && !u.acct.Position(t.Symbol).Qty.IsZero() {
 			h.publishUser(id, "positions", func() any { return map[string]any{"positions": h.positions(u)} })
 		}
 	}
@@ -215,9 +243,8 @@ func (h *Hub) onReport(r events.ExecutionReport) {
 func (h *Hub) publish(key subKey, data func(*subState) any) {
 	var env *envelope
 	var payloads map[int][]byte
-	for c := range h.conns {
-		s, ok := c.subs[key]
-		if !ok || c.dead {
+	for c, s := range h.subs[key] {
+		if c.dead {
 			continue
 		}
 		if env == nil {
@@ -239,8 +266,8 @@ func (h *Hub) publishUser(id order.AccountID, channel string, data func() any) {
 	key := subKey{channel: channel}
 	var env *envelope
 	var payload []byte
-	for c := range h.conns {
-		if c.account != id || c.dead {
+	for c := range h.accounts[id] {
+		if c.dead {
 			continue
 		}
 		if s, ok := c.subs[key]; ok {
@@ -317,8 +344,15 @@ func (h *Hub) sendBytes(c *conn, b []byte) {
 	if c.dead {
 		return
 	}
+	if c.pending.Load()+int64(len(b)) > maxPendingBytes {
+		c.dead = true
+		h.dropped++
+		c.kill("SLOW_CONSUMER")
+		return
+	}
 	select {
 	case c.send <- b:
+		c.pending.Add(int64(len(b)))
 	default:
 		c.dead = true
 		h.dropped++
@@ -347,6 +381,7 @@ func (h *Hub) onOp(c *conn, op clientOp) {
 	}
 	if op.Op == "unsubscribe" {
 		delete(c.subs, key)
+		h.unindex(c, key)
 		h.send(c, frame{Type: "unsubscribed", Channel: key.channel, Symbol: string(key.symbol), ID: op.ID})
 		return
 	}
@@ -356,8 +391,23 @@ func (h *Hub) onOp(c *conn, op clientOp) {
 	}
 	s := &subState{seq: 1, depth: depth}
 	c.subs[key] = s
+	if key.symbol != "" {
+		if h.subs[key] == nil {
+			h.subs[key] = map[*conn]*subState{}
+		}
+		h.subs[key][c] = s
+	}
 	h.send(c, frame{Type: "subscribed", Channel: key.channel, Symbol: string(key.symbol), ID: op.ID})
 	h.send(c, frame{Type: "snapshot", Channel: key.channel, Symbol: string(key.symbol), Seq: 1, Data: h.snapshot(c, key, depth)})
+}
+
+func (h *Hub) unindex(c *conn, key subKey) {
+	if cs := h.subs[key]; cs != nil {
+		delete(cs, c)
+		if len(cs) == 0 {
+			delete(h.subs, key)
+		}
+	}
 }
 
 func (h *Hub) parseSub(c *conn, op clientOp) (subKey, int, string, string) {

@@ -2,12 +2,14 @@ data "aws_partition" "current" {}
 
 locals {
   # Least privilege of the hot path (DESIGN §3), the same table as the CDK app's Access: the gateway
-  # produces orders and streams executions; the processor consumes orders (prices for the paper venue,
-  # control for halts) and writes executions transactionally; marketdata publishes and fans out prices.
+  # produces orders and streams executions and prices to WebSocket clients (tailing every partition,
+  # no consumer group) with tokens signed under the stream secret; the processor consumes orders
+  # (prices for the paper venue, control for halts) and writes executions transactionally; marketdata
+  # publishes and fans out prices.
   access = {
-    gateway    = { read = ["executions", "control"], write = ["orders"], groups = ["gateway-*"], txn_prefix = "", redis = true, api_keys = true, docdb = true, kek = true }
-    processor  = { read = ["orders", "prices", "control"], write = ["executions", "dlq"], groups = ["processor*"], txn_prefix = "processor-", redis = false, api_keys = false, docdb = false, kek = false }
-    marketdata = { read = ["prices"], write = ["prices"], groups = ["marketdata-*"], txn_prefix = "", redis = false, api_keys = false, docdb = false, kek = false }
+    gateway    = { read = ["executions", "prices", "control"], write = ["orders"], groups = ["gateway-*"], txn_prefix = "", redis = true, api_keys = true, docdb = true, kek = true, stream = true }
+    processor  = { read = ["orders", "prices", "control"], write = ["executions", "dlq"], groups = ["processor*"], txn_prefix = "processor-", redis = false, api_keys = false, docdb = false, kek = false, stream = false }
+    marketdata = { read = ["prices"], write = ["prices"], groups = ["marketdata-*"], txn_prefix = "", redis = false, api_keys = false, docdb = false, kek = false, stream = false }
   }
 
   # MSK data-plane ARNs reuse the cluster name and UUID.
@@ -34,6 +36,7 @@ locals {
         a.api_keys ? [aws_secretsmanager_secret.api_keys.arn] : [],
         a.docdb ? [var.docdb_secret_arn] : [],
         a.kek ? [aws_secretsmanager_secret.kek.arn] : [],
+        a.stream ? [aws_secretsmanager_secret.stream.arn] : [],
         ) :
       { Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource = [arn] }],
       [for st in [{
@@ -41,7 +44,7 @@ locals {
         Action    = ["kms:Decrypt"]
         Resource  = [var.secrets_key_arn]
         Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.region}.amazonaws.com" } }
-      }] : st if a.redis || a.api_keys || a.docdb || a.kek],
+      }] : st if a.redis || a.api_keys || a.docdb || a.kek || a.stream],
     )
   }
 }
@@ -73,6 +76,31 @@ resource "aws_secretsmanager_secret_version" "kek" {
   secret_string = random_password.kek.result
 
   # A new value would make every sealed API secret unreadable.
+  lifecycle {
+    ignore_changes = [secret_string]
+  }
+}
+
+# The secret the gateway derives its WebSocket stream-token signing key from (lambdas/boot
+# StreamSecret), generated like the key-encryption secret: every gateway pod derives the same key, so a
+# token one pod issues (POST /api/ws-token) is accepted by /ws on any other. The pods read it at start.
+# Like the Redis token, the value is in Terraform state.
+resource "random_password" "stream" {
+  length  = 64
+  special = false
+}
+
+resource "aws_secretsmanager_secret" "stream" {
+  name_prefix = "${var.name}-stream-token-"
+  description = "crypto-oms WebSocket stream-token signing secret (gateway)"
+  kms_key_id  = var.secrets_key_arn
+}
+
+resource "aws_secretsmanager_secret_version" "stream" {
+  secret_id     = aws_secretsmanager_secret.stream.id
+  secret_string = random_password.stream.result
+
+  # Changed only by an operator, followed by a gateway rollout; an apply does not put the old value back.
   lifecycle {
     ignore_changes = [secret_string]
   }

@@ -8,6 +8,11 @@ output "kek_secret_arn" {
   value       = aws_secretsmanager_secret.kek.arn
 }
 
+output "stream_secret_arn" {
+  description = "Secret the gateway's WebSocket stream-token signing key is derived from."
+  value       = aws_secretsmanager_secret.stream.arn
+}
+
 output "api_keys_secret_arn" {
   description = "Secret holding the gateway API keys JSON."
   value       = aws_secretsmanager_secret.api_keys.arn
