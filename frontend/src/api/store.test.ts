@@ -8,11 +8,12 @@ const order = (id: string, status: Order['status'], seq: number): Order =>
 describe('reducers', () => {
   it('orders: upserts by id and never rolls an order back to an older state', () => {
     let s = reducers.orders.snapshot({ orders: [order('a', 'NEW', 1)] });
-    s = reducers.orders.update(s, order('a', 'FILLED', 3));
-    s = reducers.orders.update(s, order('a', 'NEW', 2)); // late
-    s = reducers.orders.update(s, order('b', 'NEW', 1));
+    s = reducers.orders.update(s, { orders: [order('a', 'FILLED', 3)] });
+    s = reducers.orders.update(s, { orders: [order('a', 'NEW', 2), order('b', 'NEW', 1)] }); // a's is late
+    s = reducers.orders.update(s, { orders: [order('c', 'NEW', 1), order('b', 'CANCELED', 2)] });
     expect(s.map((o) => [o.orderId, o.status])).toEqual([
-      ['b', 'NEW'],
+      ['c', 'NEW'],
+      ['b', 'CANCELED'],
       ['a', 'FILLED'],
     ]);
   });
@@ -29,15 +30,15 @@ describe('reducers', () => {
     expect(s.snapshotNo).toBe(no);
   });
 
-  it('trades: newest first, 50 at most; executions: no duplicates', () => {
+  it('trades: newest first, 50 at most; executions: newest first, no duplicates', () => {
     let t = reducers.trades.snapshot({ symbol: 'BTC-USD', trades: [] });
     for (let i = 0; i < 60; i++) t = reducers.trades.update(t, { price: String(i), size: '1', side: 'BUY', timestamp: '' });
     expect(t).toHaveLength(50);
     expect(t[0]!.price).toBe('59');
     let e = reducers.executions.snapshot({ executions: [] });
     const r = { execId: 'x', orderId: 'a', clientOrderId: 'a', symbol: 'BTC-USD', execType: 'NEW', status: 'NEW', quantity: '1', cumQty: '0', leavesQty: '1' } as const;
-    e = reducers.executions.update(e, r);
-    e = reducers.executions.update(e, r);
-    expect(e).toHaveLength(1);
+    e = reducers.executions.update(e, { executions: [r] });
+    e = reducers.executions.update(e, { executions: [r, { ...r, execId: 'y', execType: 'TRADE' }, { ...r, execId: 'z', execType: 'CANCELED' }] });
+    expect(e.map((x) => x.execId)).toEqual(['z', 'y', 'x']);
   });
 });

@@ -65,23 +65,17 @@ export const reducers = {
   } satisfies Reducer<CandleState>,
   orders: {
     snapshot: (d) => [...(d as ChannelData['orders']['snapshot']).orders],
-    update: (s, d) => {
-      const o = d as Order;
-      const i = s.findIndex((x) => x.orderId === o.orderId);
-      if (i < 0) return [o, ...s];
-      const old = s[i]!;
-      if ((old.seq ?? 0) > (o.seq ?? 0)) return s; // an older report arriving late never rolls an order back
-      const next = [...s];
-      next[i] = o;
-      return next;
-    },
+    update: (s, d) => (d as ChannelData['orders']['update']).orders.reduce(upsertOrder, s),
   } satisfies Reducer<Order[]>,
   executions: {
     snapshot: (d) => [...(d as ChannelData['executions']['snapshot']).executions].sort(newestFirst),
     update: (s, d) => {
-      const r = d as ExecutionReport;
-      if (r.execId && s.some((x) => x.execId === r.execId)) return s;
-      return [r, ...s].slice(0, MAX_EXECUTIONS);
+      let next = s;
+      for (const r of (d as ChannelData['executions']['update']).executions) {
+        if (r.execId && next.some((x) => x.execId === r.execId)) continue;
+        next = [r, ...next];
+      }
+      return next === s ? s : next.slice(0, MAX_EXECUTIONS);
     },
   } satisfies Reducer<ExecutionReport[]>,
   positions: {
@@ -95,6 +89,16 @@ export const reducers = {
 };
 
 let snapshotCounter = 0;
+
+/** upsertOrder puts o in the list, new orders first; an older state arriving late never rolls an order back. */
+function upsertOrder(s: Order[], o: Order): Order[] {
+  const i = s.findIndex((x) => x.orderId === o.orderId);
+  if (i < 0) return [o, ...s];
+  if ((s[i]!.seq ?? 0) > (o.seq ?? 0)) return s;
+  const next = [...s];
+  next[i] = o;
+  return next;
+}
 
 interface Slot {
   state: Loadable<unknown>;

@@ -94,8 +94,10 @@ export interface ChannelData {
   book: { snapshot: Book; update: Book };
   trades: { snapshot: { symbol: string; trades: Trade[] }; update: Trade };
   candles: { snapshot: { symbol: string; interval: CandleInterval; candles: Candle[] }; update: Candle };
-  orders: { snapshot: { orders: Order[] }; update: Order };
-  executions: { snapshot: { executions: ExecutionReport[] }; update: ExecutionReport };
+  /** Updates are coalesced: every order that changed since the last update, latest state each. */
+  orders: { snapshot: { orders: Order[] }; update: { orders: Order[] } };
+  /** Updates carry every report since the last update, oldest first. */
+  executions: { snapshot: { executions: ExecutionReport[] }; update: { executions: ExecutionReport[] } };
   positions: { snapshot: { positions: Position[] }; update: { positions: Position[] } };
   balances: { snapshot: { balances: Balance[] }; update: { balances: Balance[] } };
 }

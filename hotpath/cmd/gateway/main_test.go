@@ -116,8 +116,8 @@ func TestProductionStream(t *testing.T) {
 		f := ws.next(wctx, "update")
 		switch f["channel"] {
 		case "orders":
-			if id := f["data"].(map[string]any)["orderId"]; id != "mine" {
-				t.Fatalf("another account's order reached acct-1: %v", f)
+			if os := f["data"].(map[string]any)["orders"].([]any); len(os) != 1 || os[0].(map[string]any)["orderId"] != "mine" {
+				t.Fatalf("want acct-1's order alone: %v", f)
 			}
 			sawOrder = true
 		case "ticker":

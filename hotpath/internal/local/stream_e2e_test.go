@@ -3,14 +3,17 @@ package local_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 )
 
-// TestDashboardStream is the dashboard's view end to end: an order placed over REST shows up on the
-// WebSocket orders channel as NEW, then FILLED for a marketable one, with balances following.
+// TestDashboardStream is the dashboard's view end to end: a marketable order placed over REST shows up
+// on the WebSocket orders channel and ends FILLED, never moving backwards (updates are coalesced, so a
+// NEW that the fill followed at once may be skipped there), while the executions channel carries every
+// report, NEW before the fill.
 func TestDashboardStream(t *testing.T) {
 	sys := start(t, false)
 	tok := call(t, sys, "POST", "/api/ws-token", "")
@@ -30,16 +33,17 @@ func TestDashboardStream(t *testing.T) {
 		}
 	}
 	send(`{"op":"subscribe","channel":"orders"}`)
+	send(`{"op":"subscribe","channel":"executions"}`)
 	send(`{"op":"subscribe","channel":"ticker","symbol":"BTC-USD"}`)
 	r := call(t, sys, "POST", "/api/orders", `{"symbol":"BTC-USD","side":"BUY","orderType":"MARKET","quantity":"0.01"}`, "X-Idempotency-Key", "ws-1")
 	if r.Status != 202 {
 		t.Fatalf("place: %v", r)
 	}
 	id := r.Body["orderId"].(string)
-	statuses := []string{}
+	statuses, execTypes := []string{}, []string{}
 	tickers := 0
 	lastSeq := map[string]float64{}
-	for len(statuses) == 0 || statuses[len(statuses)-1] != "FILLED" {
+	for len(statuses) == 0 || statuses[len(statuses)-1] != "FILLED" || len(execTypes) < 2 {
 		_, b, err := ws.Read(ctx)
 		if err != nil {
 			t.Fatalf("read (statuses so far %v): %v", statuses, err)
@@ -59,14 +63,24 @@ func TestDashboardStream(t *testing.T) {
 		case ch == "ticker":
 			tickers++
 		case ch == "orders" && f["type"] == "update":
-			o := f["data"].(map[string]any)
-			if o["orderId"] == id {
-				statuses = append(statuses, o["status"].(string))
+			for _, o := range f["data"].(map[string]any)["orders"].([]any) {
+				if o := o.(map[string]any); o["orderId"] == id {
+					statuses = append(statuses, o["status"].(string))
+				}
+			}
+		case ch == "executions" && f["type"] == "update":
+			for _, r := range f["data"].(map[string]any)["executions"].([]any) {
+				if r := r.(map[string]any); r["orderId"] == id {
+					execTypes = append(execTypes, r["execType"].(string))
+				}
 			}
 		}
 	}
-	if statuses[0] != "NEW" {
-		t.Errorf("order statuses %v, want NEW first", statuses)
+	if want := []string{"NEW", "FILLED"}; !slices.Equal(statuses, want) && !slices.Equal(statuses, want[1:]) {
+		t.Errorf("order statuses %v, want %v or just FILLED", statuses, want)
+	}
+	if len(execTypes) != 2 || execTypes[0] != "NEW" || execTypes[1] != "TRADE" {
+		t.Errorf("execution reports %v, want NEW then TRADE", execTypes)
 	}
 	if tickers == 0 {
 		t.Error("no ticker frames")

@@ -28,9 +28,9 @@ const (
 	// have drained in a millisecond (omsbench's open+100ws phase did exactly that with 256 frames).
 	sendQueue       = 8192
 	maxPendingBytes = 1 << 20
-	maxSubs        = 50
-	keepClosed     = 100
-	keepExecutions = 100
+	maxSubs         = 50
+	keepClosed      = 100
+	keepExecutions  = 100
 )
 
 // Config configures a hub.
@@ -64,6 +64,13 @@ type userState struct {
 	orders map[order.ID]*orderView
 	closed []order.ID // most recent last
 	execs  []events.ExecutionReport
+
+	// What changed since the last flush, for the account's connections.
+	newExecs      []events.ExecutionReport
+	changed       []orderView      // latest state of each changed order, in order of first change
+	changedAt     map[order.ID]int // index in changed
+	balancesDirty bool
+	marksDirty    bool
 }
 
 type msg struct {
@@ -83,6 +90,7 @@ type Hub struct {
 	market map[instrument.Symbol]*symbolState
 	users  map[order.AccountID]*userState
 	conns  map[*conn]struct{}
+	dirty  map[order.AccountID]*userState // accounts with changes for their connections
 	// Indexes, so an update costs its subscribers and not every connection on the gateway.
 	subs     map[subKey]map[*conn]*subState         // market channels
 	accounts map[order.AccountID]map[*conn]struct{} // authenticated connections by account
@@ -95,7 +103,7 @@ func New(cfg Config) *Hub {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Hub{cfg: cfg, log: cfg.Logger, in: make(chan msg, 4096), market: map[instrument.Symbol]*symbolState{}, users: map[order.AccountID]*userState{}, conns: map[*conn]struct{}{},
+	return &Hub{cfg: cfg, log: cfg.Logger, in: make(chan msg, 4096), market: map[instrument.Symbol]*symbolState{}, users: map[order.AccountID]*userState{}, conns: map[*conn]struct{}{}, dirty: map[order.AccountID]*userState{},
 		subs: map[subKey]map[*conn]*subState{}, accounts: map[order.AccountID]map[*conn]struct{}{}, quit: make(chan struct{})}
 }
 
@@ -115,8 +123,15 @@ func (h *Hub) OnReport(r events.ExecutionReport) { h.post(msg{report: &r}) }
 
 // Run owns the state until done is closed.
 func (h *Hub) Run(done <-chan struct{}) {
+	var lastFlush time.Time
+	var flushTimer *time.Timer
+	var flushDue <-chan time.Time
 	for {
 		select {
+		case <-flushDue:
+			flushDue = nil
+			h.flush()
+			lastFlush = time.Now()
 		case <-done:
 			close(h.quit)
 			for c := range h.conns {
@@ -125,8 +140,84 @@ func (h *Hub) Run(done <-chan struct{}) {
 			return
 		case m := <-h.in:
 			h.handle(m)
+			h.drain()
+			if len(h.dirty) == 0 || flushDue != nil {
+				continue
+			}
+			// At most one flush per minFlushGap: a report after a quiet spell goes out at once, a
+			// stream of them every minFlushGap, so a dashboard's user channels cost the same frames at
+			// 100 orders/s as at 10,000.
+			if wait := minFlushGap - time.Since(lastFlush); wait > 0 {
+				if flushTimer == nil {
+					flushTimer = time.NewTimer(wait)
+				} else {
+					flushTimer.Reset(wait)
+				}
+				flushDue = flushTimer.C
+				continue
+			}
+			h.flush()
+			lastFlush = time.Now()
 		}
 	}
+}
+
+// minFlushGap paces the user channels' updates: 50 a second at most, faster than a screen redraws.
+const minFlushGap = 20 * time.Millisecond
+
+// maxCoalesce bounds how many messages one flush covers, so a sustained flood still flushes often.
+const maxCoalesce = 1024
+
+// drain handles what is already waiting, without waiting for more. Under light load that is nothing
+// and every report is flushed on its own; under load (a Kafka fetch delivers executions in batches)
+// one flush covers the batch, and each connection gets a frame per channel instead of a frame per
+// report: the fan-out then scales with flushes, not with orders (BenchmarkFanOut).
+func (h *Hub) drain() {
+	for range maxCoalesce {
+		select {
+		case m := <-h.in:
+			h.handle(m)
+		default:
+			return
+		}
+	}
+}
+
+// flush sends each changed account's updates to its connections: one executions frame with every new
+// report, one orders frame with the latest state of each changed order, balances and positions once.
+func (h *Hub) flush() {
+	for id, u := range h.dirty {
+		if len(u.newExecs) > 0 {
+			h.publishUser(id, "executions", func() any {
+				rs := make([]reportJSON, len(u.newExecs))
+				for i, r := range u.newExecs {
+					rs[i] = reportData(r)
+				}
+				return map[string]any{"executions": rs}
+			})
+		}
+		if len(u.changed) > 0 {
+			h.publishUser(id, "orders", func() any { return map[string]any{"orders": u.changed} })
+		}
+		if u.balancesDirty {
+			h.publishUser(id, "balances", func() any { return map[string]any{"balances": balancesData(u.acct)} })
+		}
+		if u.marksDirty {
+			h.publishUser(id, "positions", func() any { return map[string]any{"positions": h.positions(u)} })
+		}
+		u.newExecs, u.changed, u.balancesDirty, u.marksDirty = nil, nil, false, false
+		clear(u.changedAt)
+		delete(h.dirty, id)
+	}
+}
+
+// watched reports whether the account has connections, and marks it for the next flush if so.
+func (h *Hub) watched(id order.AccountID, u *userState) bool {
+	if len(h.accounts[id]) == 0 {
+		return false
+	}
+	h.dirty[id] = u
+	return true
 }
 
 func (h *Hub) handle(m msg) {
@@ -196,8 +287,8 @@ func (h *Hub) onTick(t events.PriceTick) {
 	}
 	// Positions are marked to market: every connected account holding this symbol gets fresh P&L.
 	for id := range h.accounts {
-		if u := h.users[id]; u != nil && !u.acct.Position(t.Symbol).Qty.IsZero() {
-			h.publishUser(id, "positions", func() any { return map[string]any{"positions": h.positions(u)} })
+		if u := h.users[id]; u != nil && !u.acct.Position(t.Symbol).Qty.IsZero() && h.watched(id, u) {
+			u.marksDirty = true
 		}
 	}
 }
@@ -211,7 +302,10 @@ func (h *Hub) onReport(r events.ExecutionReport) {
 	if len(u.execs) > keepExecutions {
 		u.execs = u.execs[len(u.execs)-keepExecutions:]
 	}
-	h.publishUser(r.Account, "executions", func() any { return reportData(r) })
+	watched := h.watched(r.Account, u)
+	if watched {
+		u.newExecs = append(u.newExecs, r)
+	}
 	if r.Seq == 0 {
 		return
 	}
@@ -228,12 +322,23 @@ func (h *Hub) onReport(r events.ExecutionReport) {
 			u.closed = u.closed[1:]
 		}
 	}
-	h.publishUser(r.Account, "orders", func() any { return nv })
+	if !watched {
+		return
+	}
+	if i, ok := u.changedAt[r.OrderID]; ok {
+		u.changed[i] = nv
+	} else {
+		if u.changedAt == nil {
+			u.changedAt = map[order.ID]int{}
+		}
+		u.changedAt[r.OrderID] = len(u.changed)
+		u.changed = append(u.changed, nv)
+	}
 	if r.ExecType == order.ExecTrade || r.ExecType == order.ExecNew || r.Status.Terminal() || r.ExecType == order.ExecReplaced {
-		h.publishUser(r.Account, "balances", func() any { return map[string]any{"balances": balancesData(u.acct)} })
+		u.balancesDirty = true
 	}
 	if r.ExecType == order.ExecTrade {
-		h.publishUser(r.Account, "positions", func() any { return map[string]any{"positions": h.positions(u)} })
+		u.marksDirty = true
 	}
 }
 

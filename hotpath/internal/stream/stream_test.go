@@ -186,7 +186,7 @@ func TestUserChannelsFollowReports(t *testing.T) {
 		Seq: 1, CreatedAt: time.Now(), TransactTime: time.Now()}
 	h.OnReport(r)
 	m := c.next()
-	if m["channel"] != "orders" || m["data"].(map[string]any)["status"] != "NEW" || m["seq"].(float64) != 2 {
+	if os := m["data"].(map[string]any)["orders"].([]any); m["channel"] != "orders" || len(os) != 1 || os[0].(map[string]any)["status"] != "NEW" || m["seq"].(float64) != 2 {
 		t.Fatalf("order update %v", m)
 	}
 	m = c.next()

@@ -40,7 +40,7 @@ describe('OrderHistory', () => {
     await waitFor(() => expect(rows()).toEqual(['b:Filled', 'a:Filled', 'c:Canceled', 'd:Expired']));
     expect(screen.queryByRole('button', { name: 'Load older orders' })).toBeNull(); // the last page
 
-    act(() => h.update('orders', order({ orderId: id('e'), status: 'CANCELED', reason: 'USER_CANCEL', seq: 2, updatedAt: '2026-11-25T09:07:00Z' })));
+    act(() => h.update('orders', { orders: [order({ orderId: id('e'), status: 'CANCELED', reason: 'USER_CANCEL', seq: 2, updatedAt: '2026-11-25T09:07:00Z' })] }));
     await waitFor(() => expect(rows()[0]).toBe('e:Canceled')); // at once, from the stream
 
     await user.selectOptions(screen.getByLabelText('Status filter'), 'FILLED');
@@ -89,7 +89,7 @@ describe('Fills', () => {
     await waitFor(() => expect(ids()).toEqual(['a30,000.50', 'a30,000.50'])); // x2 once (page and stream agree), x1; the NEW report is no fill
     expect(screen.getAllByTestId('fill-row')[1]).toHaveTextContent('Sell');
 
-    act(() => h.update('executions', report('x3', '2026-11-25T09:03:00Z')));
+    act(() => h.update('executions', { executions: [report('x3', '2026-11-25T09:03:00Z')] }));
     await waitFor(() => expect(ids()[0]).toBe('b30,100.00'));
     await user.click(screen.getByRole('button', { name: 'Load older fills' }));
     await waitFor(() => expect(ids()).toEqual(['b30,100.00', 'a30,000.50', 'a30,000.50', '030,000.50']));

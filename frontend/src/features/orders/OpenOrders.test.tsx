@@ -25,12 +25,12 @@ describe('OpenOrders', () => {
     await user.type(price, '27500.5{Enter}');
     await waitFor(() => expect(h.calls('PATCH', `/api/orders/${id}`)).toHaveLength(1));
     expect(JSON.parse(h.calls('PATCH', `/api/orders/${id}`)[0]!.body as string)).toEqual({ price: '27500.5' });
-    act(() => h.update('orders', { ...open, price: '27500.50', seq: 2 }));
+    act(() => h.update('orders', { orders: [{ ...open, price: '27500.50', seq: 2 }] }));
     await waitFor(() => expect(within(screen.getByTestId('open-order-row')).getByTestId('order-price')).toHaveTextContent('27,500.50'));
 
     await user.click(within(screen.getByTestId('open-order-row')).getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(h.calls('DELETE', `/api/orders/${id}`)).toHaveLength(1));
-    act(() => h.update('orders', { ...open, status: 'CANCELED', reason: 'USER_CANCEL', leavesQty: '0', seq: 3 }));
+    act(() => h.update('orders', { orders: [{ ...open, status: 'CANCELED', reason: 'USER_CANCEL', leavesQty: '0', seq: 3 }] }));
     await waitFor(() => expect(screen.queryByTestId('open-order-row')).toBeNull());
     expect(screen.getByText('No open orders.')).toBeInTheDocument();
   });

@@ -75,8 +75,10 @@ describe('OrderForm', () => {
     act(() => h.snapshots(snap)); // the status line subscribes to orders and executions on mount
     act(() =>
       h.update('orders', {
-        orderId: id, clientOrderId: 'x', symbol: 'BTC-USD', side: 'BUY', orderType: 'LIMIT', status: 'DENIED', quantity: '60', price: '29000',
-        cumQty: '0', leavesQty: '0', reason: 'MAX_ORDER_QTY_EXCEEDED', text: 'quantity=60, max=50', seq: 1,
+        orders: [{
+          orderId: id, clientOrderId: 'x', symbol: 'BTC-USD', side: 'BUY', orderType: 'LIMIT', status: 'DENIED', quantity: '60', price: '29000',
+          cumQty: '0', leavesQty: '0', reason: 'MAX_ORDER_QTY_EXCEEDED', text: 'quantity=60, max=50', seq: 1,
+        }],
       }),
     );
     const s = await screen.findByTestId('order-status');
