@@ -94,7 +94,7 @@ func benchFanOut(b *testing.B, dashboards int) {
 	awaitReports(b, &reports, &cut, int64(b.N)*2*int64(dashboards))
 	b.StopTimer()
 	wall := time.Since(start)
-	b.ReportMetric((cpuTime() - cpu0).Seconds()/wall.Seconds(), "cpu-cores")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/wall.Seconds(), "cpu-cores")
 	b.ReportMetric(float64(frames.Load())/float64(dashboards)/wall.Seconds(), "frames/dashboard/s")
 	for _, ws := range conns {
 		ws.CloseNow()
