@@ -122,6 +122,7 @@ module "lambdas" {
   docdb_socket_address = module.documentdb.socket_address
   api_keys_secret_arn  = module.workloads.api_keys_secret_arn
   kek_secret_arn       = module.workloads.kek_secret_arn
+  token_secret_arn     = module.workloads.token_secret_arn
   msk_cluster_arn      = module.msk.cluster_arn
   msk_cluster_name     = module.msk.cluster_name
   msk_cluster_uuid     = module.msk.cluster_uuid

@@ -58,9 +58,9 @@ output "key_encryption_secret_arn" {
   value       = module.workloads.kek_secret_arn
 }
 
-output "stream_secret_arn" {
-  description = "Secret the gateway's WebSocket stream-token signing key is derived from."
-  value       = module.workloads.stream_secret_arn
+output "token_secret_arn" {
+  description = "Secret the key signing the gateway's session and WebSocket tokens is derived from (gateway, order-query, admin)."
+  value       = module.workloads.token_secret_arn
 }
 
 output "api_keys_secret_arn" {
@@ -121,7 +121,7 @@ output "manifest_inputs" {
       DocdbEndpoint          = module.documentdb.endpoint
       DocdbSecretArn         = module.documentdb.secret_arn
       KeyEncryptionSecretArn = module.workloads.kek_secret_arn
-      StreamSecretArn        = module.workloads.stream_secret_arn
+      TokenSecretArn         = module.workloads.token_secret_arn
     }
     "CryptoOms-${var.profile}-Compute" = merge(
       { ApiKeysSecretArn = module.workloads.api_keys_secret_arn },

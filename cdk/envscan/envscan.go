@@ -181,8 +181,8 @@ const (
 // Check holds one environment (as a deploy sets it) to what the main reads (Reads), for AWS:
 //   - every variable set is one the main reads;
 //   - secrets come as ARNs: the store from OMS_DOCDB_SECRET_ARN + OMS_DOCDB_ENDPOINT, never a
-//     OMS_MONGO_URI with the password in it; the key-encryption key and the WebSocket stream-token
-//     key from their secrets, never the keys;
+//     OMS_MONGO_URI with the password in it; the key-encryption key and the token key (browser
+//     sessions, WebSocket tokens) from their secrets, never the keys;
 //     on Lambda the API keys from their secret, never a file;
 //   - a main that can produce to Kafka gets the brokers and OMS_KAFKA_AUTH=aws-msk-iam (MSK only
 //     accepts IAM), and one that names a dead-letter topic gets it;
@@ -219,9 +219,9 @@ func Check(reads map[string]bool, env map[string]string, on Platform) []error {
 		need("OMS_KEY_ENCRYPTION_SECRET_ARN", "the key sealing API secrets, derived from its secret")
 		forbid("OMS_KEY_ENCRYPTION_KEY", "the key itself must not sit in the environment")
 	}
-	if reads["OMS_STREAM_SECRET"] || reads["OMS_STREAM_SECRET_ARN"] {
-		need("OMS_STREAM_SECRET_ARN", "the key signing WebSocket tokens, shared by every gateway pod")
-		forbid("OMS_STREAM_SECRET", "the key itself must not sit in the environment")
+	if reads["OMS_TOKEN_SECRET"] || reads["OMS_TOKEN_SECRET_ARN"] {
+		need("OMS_TOKEN_SECRET_ARN", "the key signing browser sessions and WebSocket tokens, shared by every gateway pod and the functions verifying sessions")
+		forbid("OMS_TOKEN_SECRET", "the key itself must not sit in the environment")
 	}
 	if on == Lambda && (reads["OMS_API_KEYS_FILE"] || reads["OMS_API_KEYS_SECRET_ARN"]) {
 		need("OMS_API_KEYS_SECRET_ARN", "the bootstrap API keys; a function has no mounted files")

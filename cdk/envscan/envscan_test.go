@@ -106,8 +106,8 @@ func TestCheck(t *testing.T) {
 	kafkaEnv := with(storeEnv, "OMS_KAFKA_BROKERS", "b:9098", "OMS_KAFKA_AUTH", "aws-msk-iam", "OMS_DLQ_TOPIC", "dlq")
 	keys := union(store, "OMS_API_KEYS_FILE", "OMS_API_KEYS_SECRET_ARN", "OMS_KEY_ENCRYPTION_KEY", "OMS_KEY_ENCRYPTION_SECRET_ARN")
 	keysEnv := with(storeEnv, "OMS_API_KEYS_SECRET_ARN", "arn:k", "OMS_KEY_ENCRYPTION_SECRET_ARN", "arn:kek")
-	stream := union(store, "OMS_STREAM_SECRET", "OMS_STREAM_SECRET_ARN")
-	streamEnv := with(storeEnv, "OMS_STREAM_SECRET_ARN", "arn:stream")
+	token := union(store, "OMS_TOKEN_SECRET", "OMS_TOKEN_SECRET_ARN")
+	tokenEnv := with(storeEnv, "OMS_TOKEN_SECRET_ARN", "arn:token")
 	for _, tc := range []struct {
 		name  string
 		reads map[string]bool
@@ -130,10 +130,12 @@ func TestCheck(t *testing.T) {
 		{"KEK in the clear", keys, with(keysEnv, "OMS_KEY_ENCRYPTION_KEY", "c2VjcmV0"), envscan.Lambda, "must not sit"},
 		{"key file on Lambda", keys, with(keysEnv, "OMS_API_KEYS_FILE", "/keys.json"), envscan.Lambda, "no mounted files"},
 		{"key file on a pod", keys, with(keysEnv, "OMS_API_KEYS_FILE", "/keys.json", "OMS_DOCDB_CA_FILE", "/ca.pem"), envscan.Pod, ""},
-		{"stream key from its secret", stream, with(streamEnv, "OMS_DOCDB_CA_FILE", "/ca.pem"), envscan.Pod, ""},
-		{"stream key in the clear", stream, with(streamEnv, "OMS_STREAM_SECRET", "0123456789abcdef0123456789abcdef"), envscan.Lambda, "sets OMS_STREAM_SECRET: the key itself must not sit"},
-		{"stream key unset", stream, storeEnv, envscan.Lambda, "OMS_STREAM_SECRET_ARN is not set"},
-		{"stream key only literal", union(store, "OMS_STREAM_SECRET"), storeEnv, envscan.Lambda, "does not read OMS_STREAM_SECRET_ARN"},
+		{"token key from its secret", token, with(tokenEnv, "OMS_DOCDB_CA_FILE", "/ca.pem"), envscan.Pod, ""},
+		{"token key from its secret on Lambda", token, tokenEnv, envscan.Lambda, ""},
+		{"token key in the clear", token, with(tokenEnv, "OMS_TOKEN_SECRET", "0123456789abcdef0123456789abcdef"), envscan.Lambda, "sets OMS_TOKEN_SECRET: the key itself must not sit"},
+		{"token key unset", token, storeEnv, envscan.Lambda, "OMS_TOKEN_SECRET_ARN is not set"},
+		{"token key only literal", union(store, "OMS_TOKEN_SECRET"), storeEnv, envscan.Lambda, "does not read OMS_TOKEN_SECRET_ARN"},
+		{"token key set but not read", store, tokenEnv, envscan.Lambda, "sets OMS_TOKEN_SECRET_ARN, which the main never reads"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			errs := envscan.Check(tc.reads, tc.env, tc.on)
@@ -156,7 +158,7 @@ func TestResolverReadsBoot(t *testing.T) {
 	}
 	for m, want := range map[string][]string{
 		"KeyEncryptionKey": {"OMS_KEY_ENCRYPTION_KEY", "OMS_KEY_ENCRYPTION_SECRET_ARN"},
-		"StreamSecret":     {"OMS_STREAM_SECRET", "OMS_STREAM_SECRET_ARN"},
+		"TokenSecret":      {"OMS_TOKEN_SECRET", "OMS_TOKEN_SECRET_ARN"},
 	} {
 		for _, w := range want {
 			if !slices.Contains(methods[m], w) {

@@ -43,9 +43,9 @@ type Values struct {
 	DocdbEndpoint  string // host only; the port comes from sizing
 	DocdbSecretArn string
 	KEKSecretArn   string
-	// Every gateway pod derives the WebSocket stream-token signing key from this secret, so a token
-	// issued by one pod is accepted by any other.
-	StreamSecretArn string
+	// Every gateway pod derives the key signing its short-lived tokens (browser sessions, WebSocket
+	// connections) from this secret, so a token issued by one pod is accepted by any other.
+	TokenSecretArn string
 }
 
 // Validate reports every missing value.
@@ -55,7 +55,7 @@ func (v Values) Validate() error {
 		"region": v.Region, "brokers": v.Brokers, "redis endpoint": v.RedisEndpoint, "redis auth secret": v.RedisAuthSecretArn,
 		"api keys secret": v.APIKeysSecretArn, "gateway target group": v.GatewayTargetGroupArn,
 		"documentdb endpoint": v.DocdbEndpoint, "documentdb secret": v.DocdbSecretArn, "key-encryption secret": v.KEKSecretArn,
-		"stream-token secret": v.StreamSecretArn,
+		"token secret": v.TokenSecretArn,
 	} {
 		if s == "" {
 			errs = append(errs, fmt.Errorf("%s missing", name))
@@ -171,8 +171,9 @@ func deployment(p estate.Profile, v Values, w string) obj {
 			obj{"name": "OMS_DOCDB_ENDPOINT", "value": fmt.Sprintf("%s:%d", v.DocdbEndpoint, p.DocumentDB.Port)},
 			obj{"name": "OMS_DOCDB_CA_FILE", "value": DocdbCAFile},
 			obj{"name": "OMS_KEY_ENCRYPTION_SECRET_ARN", "value": v.KEKSecretArn},
-			// WebSocket tokens: signed and verified with a key every pod derives from one secret.
-			obj{"name": "OMS_STREAM_SECRET_ARN", "value": v.StreamSecretArn},
+			// Browser sessions and WebSocket tokens: signed and verified with a key every pod derives
+			// from one secret.
+			obj{"name": "OMS_TOKEN_SECRET_ARN", "value": v.TokenSecretArn},
 		)
 		mounts = append(mounts,
 			obj{"name": "secrets", "mountPath": "/var/run/secrets/crypto-oms", "readOnly": true},
@@ -316,7 +317,7 @@ func ValuesFromOutputs(outputs map[string]map[string]string, profile, region, ta
 		DocdbEndpoint:         get("Data", "DocdbEndpoint"),
 		DocdbSecretArn:        get("Data", "DocdbSecretArn"),
 		KEKSecretArn:          get("Data", "KeyEncryptionSecretArn"),
-		StreamSecretArn:       get("Data", "StreamSecretArn"),
+		TokenSecretArn:        get("Data", "TokenSecretArn"),
 		Images:                map[string]string{},
 	}
 	for _, w := range estate.Workloads {

@@ -31,7 +31,7 @@ func values() k8s.Values {
 		DocdbEndpoint:         "oms.cluster-abc.us-east-1.docdb.amazonaws.com",
 		DocdbSecretArn:        "arn:aws:secretsmanager:us-east-1:111111111111:secret:docdb-AbCdEf",
 		KEKSecretArn:          "arn:aws:secretsmanager:us-east-1:111111111111:secret:kek-AbCdEf",
-		StreamSecretArn:       "arn:aws:secretsmanager:us-east-1:111111111111:secret:stream-AbCdEf",
+		TokenSecretArn:        "arn:aws:secretsmanager:us-east-1:111111111111:secret:token-AbCdEf",
 	}
 	for _, w := range estate.Workloads {
 		v.Images[w] = "111111111111.dkr.ecr.us-east-1.amazonaws.com/cryptooms-dev-compute/" + w + ":v1"
@@ -242,15 +242,15 @@ func TestManifestsMatchSizing(t *testing.T) {
 				gwEnv["OMS_DOCDB_SECRET_ARN"] != values().DocdbSecretArn || gwEnv["OMS_KEY_ENCRYPTION_SECRET_ARN"] != values().KEKSecretArn {
 				t.Errorf("gateway store/key env %v", gwEnv)
 			}
-			// Every pod signs and verifies WebSocket tokens with the key derived from the one secret;
-			// the key itself never sits in the environment.
-			if _, literal := gwEnv["OMS_STREAM_SECRET"]; gwEnv["OMS_STREAM_SECRET_ARN"] != values().StreamSecretArn || literal {
-				t.Errorf("gateway stream-token env %v", gwEnv)
+			// Every pod signs and verifies browser sessions and WebSocket tokens with the key derived
+			// from the one secret; the key itself never sits in the environment.
+			if _, literal := gwEnv["OMS_TOKEN_SECRET"]; gwEnv["OMS_TOKEN_SECRET_ARN"] != values().TokenSecretArn || literal {
+				t.Errorf("gateway token-secret env %v", gwEnv)
 			}
 			for _, w := range estate.Workloads {
 				for _, e := range d.deployments[w].Spec.Template.Spec.Containers[0].Env {
-					if w != "gateway" && strings.HasPrefix(e.Name, "OMS_STREAM_SECRET") {
-						t.Errorf("%s: sets %s; only the gateway signs stream tokens", w, e.Name)
+					if w != "gateway" && strings.HasPrefix(e.Name, "OMS_TOKEN_SECRET") {
+						t.Errorf("%s: sets %s; only the gateway signs tokens", w, e.Name)
 					}
 				}
 			}
@@ -326,7 +326,7 @@ func TestStrictDecodingRejectsUnknownFields(t *testing.T) {
 
 func TestValuesFromOutputs(t *testing.T) {
 	raw := `{"CryptoOms-dev-Data":{"MskBootstrapBrokersIam":"b:9098","RedisEndpoint":"r","RedisAuthSecretArn":"arn:r",
-	"DocdbEndpoint":"d","DocdbSecretArn":"arn:d","KeyEncryptionSecretArn":"arn:kek","StreamSecretArn":"arn:stream"},
+	"DocdbEndpoint":"d","DocdbSecretArn":"arn:d","KeyEncryptionSecretArn":"arn:kek","TokenSecretArn":"arn:token"},
 	"CryptoOms-dev-Compute":{"ApiKeysSecretArn":"arn:k","RepoGateway":"repo/g","RepoProcessor":"repo/p","RepoMarketdata":"repo/m"},
 	"CryptoOms-dev-Edge":{"GatewayTargetGroupArn":"arn:tg"}}`
 	var outputs map[string]map[string]string
@@ -337,14 +337,14 @@ func TestValuesFromOutputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Images["processor"] != "repo/p:v7" || v.Brokers != "b:9098" || v.KEKSecretArn != "arn:kek" || v.DocdbEndpoint != "d" || v.StreamSecretArn != "arn:stream" {
+	if v.Images["processor"] != "repo/p:v7" || v.Brokers != "b:9098" || v.KEKSecretArn != "arn:kek" || v.DocdbEndpoint != "d" || v.TokenSecretArn != "arn:token" {
 		t.Errorf("%+v", v)
 	}
-	delete(outputs["CryptoOms-dev-Data"], "StreamSecretArn")
-	if _, err := k8s.ValuesFromOutputs(outputs, "dev", "us-east-1", "v7"); err == nil || !strings.Contains(err.Error(), "stream-token secret") {
-		t.Errorf("missing stream-token secret accepted: %v", err)
+	delete(outputs["CryptoOms-dev-Data"], "TokenSecretArn")
+	if _, err := k8s.ValuesFromOutputs(outputs, "dev", "us-east-1", "v7"); err == nil || !strings.Contains(err.Error(), "token secret") {
+		t.Errorf("missing token secret accepted: %v", err)
 	}
-	outputs["CryptoOms-dev-Data"]["StreamSecretArn"] = "arn:stream"
+	outputs["CryptoOms-dev-Data"]["TokenSecretArn"] = "arn:token"
 	delete(outputs["CryptoOms-dev-Edge"], "GatewayTargetGroupArn")
 	if _, err := k8s.ValuesFromOutputs(outputs, "dev", "us-east-1", "v7"); err == nil {
 		t.Error("missing target group accepted")

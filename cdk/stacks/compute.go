@@ -26,14 +26,14 @@ const LBControllerServiceAccount = "aws-load-balancer-controller"
 // WorkloadAccess is what one hot-path workload may touch: topics it reads and writes, its consumer
 // groups and transactional-id prefix, and which secrets it reads: the Redis AUTH token, the bootstrap
 // API keys, the DocumentDB master user (API keys created through the admin API live in the store),
-// the key-encryption secret those keys are sealed under and the secret WebSocket stream tokens are
-// signed with.
+// the key-encryption secret those keys are sealed under and the token secret the gateway's browser
+// sessions and WebSocket tokens are signed with.
 type WorkloadAccess struct {
 	Read, Write, Groups []string
 	TxnPrefix           string
 	Redis, APIKeys      bool
 	Docdb, KEK          bool
-	Stream              bool
+	Token               bool
 }
 
 // Access is the least-privilege table of the hot path (DESIGN §3): the gateway produces orders and
@@ -41,7 +41,7 @@ type WorkloadAccess struct {
 // processor consumes orders (and prices for the paper venue, control for halts) and writes executions,
 // transactionally; marketdata publishes prices and fans them out.
 var Access = map[string]WorkloadAccess{
-	"gateway":    {Read: []string{"executions", "prices", "control"}, Write: []string{"orders"}, Groups: []string{"gateway-*"}, Redis: true, APIKeys: true, Docdb: true, KEK: true, Stream: true},
+	"gateway":    {Read: []string{"executions", "prices", "control"}, Write: []string{"orders"}, Groups: []string{"gateway-*"}, Redis: true, APIKeys: true, Docdb: true, KEK: true, Token: true},
 	"processor":  {Read: []string{"orders", "prices", "control"}, Write: []string{"executions", "dlq"}, Groups: []string{"processor*"}, TxnPrefix: "processor-"},
 	"marketdata": {Read: []string{"prices"}, Write: []string{"prices"}, Groups: []string{"marketdata-*"}},
 }
@@ -148,8 +148,8 @@ func NewCompute(scope constructs.Construct, id string, props *awscdk.StackProps,
 		if acc.KEK {
 			secretRead(role, d.KEK.SecretArn(), d.SecretsKey.KeyArn())
 		}
-		if acc.Stream {
-			secretRead(role, d.Stream.SecretArn(), d.SecretsKey.KeyArn())
+		if acc.Token {
+			secretRead(role, d.Token.SecretArn(), d.SecretsKey.KeyArn())
 		}
 		suppress(role, map[string]string{
 			"AwsSolutions-IAM5": "Wildcards only in Kafka consumer-group names (" + strings.Join(acc.Groups, ", ") + ") and transactional ids (one per pod, prefix " + acc.TxnPrefix + "), all under this cluster's UUID; topics are named exactly.",

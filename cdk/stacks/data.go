@@ -35,10 +35,11 @@ type Data struct {
 	// KEK is the secret the API-secret key-encryption key is derived from (lambdas/boot): the admin
 	// function seals API secrets under it; the gateway and order-query unseal them to verify requests.
 	KEK awssecretsmanager.Secret
-	// Stream is the secret the WebSocket stream-token signing key is derived from (lambdas/boot
-	// Resolver.StreamSecret): every gateway pod derives the same key, so a token from one pod's
-	// POST /api/ws-token is accepted by /ws on any other.
-	Stream awssecretsmanager.Secret
+	// Token is the secret the key signing the gateway's short-lived tokens is derived from (lambdas/boot
+	// Resolver.TokenSecret): browser session cookies (POST /api/session) and WebSocket tokens
+	// (POST /api/ws-token). Every gateway pod derives the same key, so a token from one pod is accepted
+	// by any other, and the order-query and admin functions derive it too to verify browser sessions.
+	Token  awssecretsmanager.Secret
 	Docdb  awsdocdb.DatabaseCluster
 	Topics map[string]awsmsk.CfnTopic
 }
@@ -152,19 +153,20 @@ func NewData(scope constructs.Construct, id string, props *awscdk.StackProps, p 
 		"AwsSolutions-SMG4": "Rotating the key-encryption secret without re-sealing every stored API secret would lock every client out; it changes only through the re-seal runbook (docs/deploy.md).",
 	})
 
-	// --- Stream-token secret ---
-	// Generated and kept like the key-encryption secret; the gateway derives the key that signs
-	// WebSocket tokens from it (boot.StreamSecret), under its own label.
-	d.Stream = awssecretsmanager.NewSecret(stack, jsii.String("StreamToken"), &awssecretsmanager.SecretProps{
-		Description:   jsii.String("crypto-oms " + name + " WebSocket stream-token signing secret (gateway; docs/deploy.md)"),
+	// --- Token secret ---
+	// Generated and kept like the key-encryption secret; the gateway derives from it the key that signs
+	// its short-lived tokens, browser sessions and WebSocket connections (boot.TokenSecret), under its
+	// own label, and the order-query and admin functions derive the same key to verify sessions.
+	d.Token = awssecretsmanager.NewSecret(stack, jsii.String("TokenSecret"), &awssecretsmanager.SecretProps{
+		Description:   jsii.String("crypto-oms " + name + " token secret: " + TokenSecretDescription + " (docs/deploy.md)"),
 		EncryptionKey: d.SecretsKey,
 		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
-			ExcludePunctuation: jsii.Bool(true), IncludeSpace: jsii.Bool(false), PasswordLength: jsii.Number(StreamSecretLength),
+			ExcludePunctuation: jsii.Bool(true), IncludeSpace: jsii.Bool(false), PasswordLength: jsii.Number(TokenSecretLength),
 		},
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
-	suppress(d.Stream, map[string]string{
-		"AwsSolutions-SMG4": "Gateway pods read the stream-token secret once at start and must all hold the same value; a new value takes a gateway rollout (docs/deploy.md) and drops the short-lived tokens in flight, so it changes by runbook, not on a timer.",
+	suppress(d.Token, map[string]string{
+		"AwsSolutions-SMG4": "Gateway pods and the order-query and admin functions read the token secret once at start and must all hold the same value; a new value logs every browser out and voids the WebSocket tokens in flight, and takes a gateway rollout plus a function update (docs/deploy.md), so it changes by runbook, not on a timer.",
 	})
 
 	// --- ElastiCache Redis ---
@@ -267,7 +269,7 @@ func NewData(scope constructs.Construct, id string, props *awscdk.StackProps, p 
 	out("DocdbEndpoint", d.Docdb.ClusterEndpoint().Hostname(), "DocumentDB cluster endpoint (TLS)")
 	out("DocdbSecretArn", d.Docdb.Secret().SecretArn(), "Secret holding the DocumentDB master user")
 	out("KeyEncryptionSecretArn", d.KEK.SecretArn(), "Secret the API-secret key-encryption key is derived from")
-	out("StreamSecretArn", d.Stream.SecretArn(), "Secret the gateway's WebSocket stream-token signing key is derived from")
+	out("TokenSecretArn", d.Token.SecretArn(), "Secret the key signing the gateway's session and WebSocket tokens is derived from (gateway, order-query, admin)")
 	return d
 }
 
@@ -275,9 +277,13 @@ func NewData(scope constructs.Construct, id string, props *awscdk.StackProps, p 
 // bits); lambdas/boot accepts 40 and more.
 const KEKSecretLength = 64
 
-// StreamSecretLength is the length of the generated stream-token secret; lambdas/boot derives the
-// signing key from it and, like the key-encryption secret, accepts 40 and more.
-const StreamSecretLength = 64
+// TokenSecretLength is the length of the generated token secret; lambdas/boot derives the signing key
+// from it and, like the key-encryption secret, accepts 40 and more.
+const TokenSecretLength = 64
+
+// TokenSecretDescription says what the token secret is for; both the CDK app and Terraform describe
+// the secret with it (terraform/checks compares them).
+const TokenSecretDescription = "signs the gateway's short-lived tokens: browser sessions and WebSocket connections; shared by every gateway pod and the order-query and admin functions"
 
 // CompactedTopics are kept by key rather than by time: `control` is keyed KIND/SCOPE/target, so the
 // latest halt or limit of every target survives however old it is, and a restarted processor still

@@ -36,24 +36,26 @@ type FunctionAccess struct {
 	Docdb       bool // reads the DocumentDB master secret (OMS_DOCDB_SECRET_ARN)
 	APIKeys     bool // reads the bootstrap API keys secret (OMS_API_KEYS_SECRET_ARN)
 	KEK         bool // reads the key-encryption secret (OMS_KEY_ENCRYPTION_SECRET_ARN)
+	Token       bool // reads the token secret (OMS_TOKEN_SECRET_ARN): verifies the gateway's browser sessions
 }
 
 // LambdaAccess is the least-privilege table of the edges (DESIGN §2): projector and market-ingest consume
 // through their event source mappings (failed batches go to an SQS queue) and write records they cannot
 // project to the dead-letter topic; admin publishes to control and seals API secrets; order-query and
-// admin verify signed requests, so they read the API keys and the key-encryption secret.
+// admin verify signed requests, so they read the API keys and the key-encryption secret, and browser
+// sessions the gateway issues, so they read the token secret.
 var LambdaAccess = map[string]FunctionAccess{
 	"projector":     {Read: []string{"executions"}, Write: []string{"dlq"}, Docdb: true},
-	"order-query":   {Docdb: true, APIKeys: true, KEK: true},
+	"order-query":   {Docdb: true, APIKeys: true, KEK: true, Token: true},
 	"market-ingest": {Read: []string{"prices"}, Write: []string{"dlq"}, Docdb: true},
 	"market-query":  {Docdb: true},
-	"admin":         {Write: []string{"control"}, Docdb: true, APIKeys: true, KEK: true},
+	"admin":         {Write: []string{"control"}, Docdb: true, APIKeys: true, KEK: true, Token: true},
 }
 
 // LambdaEnvironment is the environment of one function in AWS, what its main reads (each
 // lambdas/<fn>/cmd/main.go documents it; TestLambdaEnvironmentMatchesMains holds the two together):
 // the store and the secrets as ARNs, never values, and Kafka over TLS + IAM when it produces.
-func LambdaEnvironment(acc FunctionAccess, deadLetterTopic string, docdbSecret, docdbEndpoint, apiKeysSecret, kekSecret, brokers *string) map[string]*string {
+func LambdaEnvironment(acc FunctionAccess, deadLetterTopic string, docdbSecret, docdbEndpoint, apiKeysSecret, kekSecret, tokenSecret, brokers *string) map[string]*string {
 	env := map[string]*string{}
 	if acc.Docdb {
 		env["OMS_DOCDB_SECRET_ARN"] = docdbSecret
@@ -64,6 +66,9 @@ func LambdaEnvironment(acc FunctionAccess, deadLetterTopic string, docdbSecret, 
 	}
 	if acc.KEK {
 		env["OMS_KEY_ENCRYPTION_SECRET_ARN"] = kekSecret
+	}
+	if acc.Token {
+		env["OMS_TOKEN_SECRET_ARN"] = tokenSecret
 	}
 	if len(acc.Write) > 0 {
 		env["OMS_KAFKA_BROKERS"] = brokers
@@ -132,7 +137,7 @@ func NewEdge(scope constructs.Construct, id string, props *awscdk.StackProps, in
 			Resources: jsii.Strings("*"),
 		}))
 		env := LambdaEnvironment(acc, in.Routes.DeadLetterTopic, d.Docdb.Secret().SecretArn(), d.Docdb.ClusterEndpoint().SocketAddress(),
-			in.Compute.APIKeys.SecretArn(), d.KEK.SecretArn(), d.Brokers)
+			in.Compute.APIKeys.SecretArn(), d.KEK.SecretArn(), d.Token.SecretArn(), d.Brokers)
 		if len(acc.Read)+len(acc.Write) > 0 {
 			for _, st := range d.KafkaStatements(acc.Read, acc.Write, []string{fn}, "") {
 				role.AddToPolicy(st)
@@ -146,6 +151,9 @@ func NewEdge(scope constructs.Construct, id string, props *awscdk.StackProps, in
 		}
 		if acc.KEK {
 			secretRead(role, d.KEK.SecretArn(), d.SecretsKey.KeyArn())
+		}
+		if acc.Token {
+			secretRead(role, d.Token.SecretArn(), d.SecretsKey.KeyArn())
 		}
 		f := awslambda.NewFunction(stack, jsii.String("Fn-"+fn), &awslambda.FunctionProps{
 			FunctionName:                 jsii.String(name + "-" + fn),

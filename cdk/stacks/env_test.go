@@ -86,7 +86,8 @@ func TestLambdaEnvironmentMatchesMains(t *testing.T) {
 // The scan itself must see what each main is known to read, or the test above proves nothing.
 func TestEnvScanSeesTheMains(t *testing.T) {
 	for dir, want := range map[string][]string{
-		"admin":       {"OMS_KAFKA_BROKERS", "OMS_KAFKA_AUTH", "OMS_DOCDB_SECRET_ARN", "OMS_KEY_ENCRYPTION_SECRET_ARN", "OMS_API_KEYS_SECRET_ARN"},
+		"admin":       {"OMS_KAFKA_BROKERS", "OMS_KAFKA_AUTH", "OMS_DOCDB_SECRET_ARN", "OMS_KEY_ENCRYPTION_SECRET_ARN", "OMS_API_KEYS_SECRET_ARN", "OMS_TOKEN_SECRET_ARN"},
+		"orderquery":  {"OMS_DOCDB_SECRET_ARN", "OMS_KEY_ENCRYPTION_SECRET_ARN", "OMS_API_KEYS_SECRET_ARN", "OMS_TOKEN_SECRET_ARN"},
 		"marketquery": {"OMS_MONGO_URI", "OMS_DOCDB_ENDPOINT", "OMS_MONGO_DB"},
 	} {
 		reads, err := envscan.Reads(filepath.Join(repoRoot, "lambdas", dir, "cmd"), filepath.Join(repoRoot, "lambdas", "boot"))

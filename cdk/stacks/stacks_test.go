@@ -357,19 +357,22 @@ func TestData(t *testing.T) {
 			get(gen, "ExcludePunctuation") != true || get(kek, "Properties", "KmsKeyId") == nil || get(kek, "DeletionPolicy") != "Retain" {
 			t.Errorf("key-encryption secret %s", jsonString(kek))
 		}
-		// The stream-token secret: generated and kept the same way; every gateway pod derives the
-		// WebSocket token signing key from it.
-		streamID := *s.GetLogicalId(e.Data.Stream.Node().DefaultChild().(awscdk.CfnElement))
-		stream := get(templates[*s.StackName()], "Resources", streamID)
-		if gen := get(stream, "Properties", "GenerateSecretString"); get(gen, "PasswordLength") != float64(stacks.StreamSecretLength) || stacks.StreamSecretLength < 64 ||
-			get(gen, "ExcludePunctuation") != true || get(stream, "Properties", "KmsKeyId") == nil || get(stream, "DeletionPolicy") != "Retain" {
-			t.Errorf("stream-token secret %s", jsonString(stream))
+		// The token secret: generated and kept the same way; every gateway pod derives the key that
+		// signs browser sessions and WebSocket tokens from it, and order-query and admin verify with it.
+		tokenID := *s.GetLogicalId(e.Data.Token.Node().DefaultChild().(awscdk.CfnElement))
+		token := get(templates[*s.StackName()], "Resources", tokenID)
+		if gen := get(token, "Properties", "GenerateSecretString"); get(gen, "PasswordLength") != float64(stacks.TokenSecretLength) || stacks.TokenSecretLength < 64 ||
+			get(gen, "ExcludePunctuation") != true || get(token, "Properties", "KmsKeyId") == nil || get(token, "DeletionPolicy") != "Retain" {
+			t.Errorf("token secret %s", jsonString(token))
 		}
-		if streamID == kekID {
-			t.Error("the stream-token secret is the key-encryption secret")
+		if d, _ := get(token, "Properties", "Description").(string); !strings.Contains(d, stacks.TokenSecretDescription) {
+			t.Errorf("token secret description %q, want it to say %q", d, stacks.TokenSecretDescription)
 		}
-		if out := get(templates[*s.StackName()], "Outputs", "StreamSecretArn", "Value"); jsonString(out) != `{"Ref":"`+streamID+`"}` {
-			t.Errorf("output StreamSecretArn = %s, want a Ref to %s", jsonString(out), streamID)
+		if tokenID == kekID {
+			t.Error("the token secret is the key-encryption secret")
+		}
+		if out := get(templates[*s.StackName()], "Outputs", "TokenSecretArn", "Value"); jsonString(out) != `{"Ref":"`+tokenID+`"}` {
+			t.Errorf("output TokenSecretArn = %s, want a Ref to %s", jsonString(out), tokenID)
 		}
 		pg := only(t, resources(t, s, "AWS::DocDB::DBClusterParameterGroup"))
 		if get(pg, "Parameters", "tls") != "enabled" {
@@ -467,7 +470,7 @@ func TestWorkloadKafkaScopes(t *testing.T) {
 			acc := stacks.Access[w]
 			read, write := topicGrants(t, s, "Role"+w)
 			// Secrets: the gateway reads the Redis token, the API keys, the store's user, the
-			// key-encryption and the stream-token secrets; nobody else reads any.
+			// key-encryption and the token secrets; nobody else reads any.
 			secrets := 0
 			for _, pol := range policies {
 				if strings.Contains(jsonString(pol["Roles"]), "Role"+w) {
@@ -475,7 +478,7 @@ func TestWorkloadKafkaScopes(t *testing.T) {
 				}
 			}
 			want := 0
-			for _, reads := range []bool{acc.Redis, acc.APIKeys, acc.Docdb, acc.KEK, acc.Stream} {
+			for _, reads := range []bool{acc.Redis, acc.APIKeys, acc.Docdb, acc.KEK, acc.Token} {
 				if reads {
 					want++
 				}
@@ -533,6 +536,69 @@ func TestLambdaKafkaScopes(t *testing.T) {
 			if !slices.Contains(stacks.LambdaAccess[c.Function].Read, c.Topic) {
 				t.Errorf("consumer %s <- %s: the function's role may not read the topic", c.Function, c.Topic)
 			}
+		}
+	})
+}
+
+// TestTokenSecretReaders: the token secret signs the gateway's browser sessions and WebSocket tokens,
+// so the gateway pods and the two functions that verify sessions, order-query and admin, read it; no
+// other role does, and the access tables say the same.
+func TestTokenSecretReaders(t *testing.T) {
+	want := []string{"admin", "gateway", "order-query"}
+	var fromTables []string
+	for w, a := range stacks.Access {
+		if a.Token {
+			fromTables = append(fromTables, w)
+		}
+	}
+	for fn, a := range stacks.LambdaAccess {
+		if a.Token {
+			fromTables = append(fromTables, fn)
+		}
+	}
+	if slices.Sort(fromTables); !slices.Equal(fromTables, want) {
+		t.Errorf("access tables give the token secret to %v, want %v", fromTables, want)
+	}
+	eachProfile(t, func(t *testing.T, e *stacks.Estate) {
+		tokenID := *e.Data.Stack.GetLogicalId(e.Data.Token.Node().DefaultChild().(awscdk.CfnElement))
+		roles := map[string]string{} // logical id prefix of the role -> workload or function
+		for _, w := range estate.Workloads {
+			roles["Role"+w] = w
+		}
+		for _, fn := range estate.Functions {
+			roles["Role"+strings.ReplaceAll(fn, "-", "")] = fn
+		}
+		var readers []string
+		for _, s := range e.Stacks() {
+			for id, pol := range resources(t, s, "AWS::IAM::Policy") {
+				reads := false
+				for _, st := range asSlice(get(pol, "PolicyDocument", "Statement")) {
+					if strings.Contains(jsonString(get(st, "Action")), "secretsmanager:GetSecretValue") && strings.Contains(jsonString(get(st, "Resource")), tokenID) {
+						reads = true
+					}
+				}
+				if !reads {
+					continue
+				}
+				for _, r := range asSlice(pol["Roles"]) {
+					ref, _ := get(r, "Ref").(string)
+					name, longest := "", 0
+					for prefix, n := range roles {
+						if strings.HasPrefix(ref, prefix) && len(prefix) > longest {
+							name, longest = n, len(prefix)
+						}
+					}
+					if name == "" {
+						t.Errorf("%s/%s: role %s reads the token secret", *s.StackName(), id, jsonString(r))
+						continue
+					}
+					readers = append(readers, name)
+				}
+			}
+		}
+		slices.Sort(readers)
+		if readers = slices.Compact(readers); !slices.Equal(readers, want) {
+			t.Errorf("the token secret is read by %v, want %v", readers, want)
 		}
 	})
 }

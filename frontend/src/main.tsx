@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createDataLayer, DataProvider } from './api';
-import { App } from './app/App';
+import { createDataLayer } from './api';
+import { Root } from './app/Root';
 import { loadConfig } from './lib/config';
 import './app/theme.css';
 
@@ -11,8 +11,6 @@ const layer = createDataLayer(loadConfig());
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <DataProvider layer={layer}>
-      <App />
-    </DataProvider>
+    <Root layer={layer} />
   </StrictMode>,
 );

@@ -73,6 +73,8 @@ type Config struct {
 	DevAccount  order.AccountID
 	Now         func() time.Time
 	ClockWindow time.Duration // ±30 s when 0
+	// TokenSecret verifies browser sessions (the gateway's oms_session cookie); empty: signed requests only.
+	TokenSecret []byte
 	Timeout     time.Duration // per request; 5 s when 0
 	Logger      *slog.Logger
 }
@@ -98,7 +100,7 @@ func New(cfg Config) *Handler {
 	if cfg.Catalog == nil {
 		cfg.Catalog = instrument.Default()
 	}
-	a := &albapi.Authenticator{Keys: cfg.Verify, DevAccount: cfg.DevAccount, Now: cfg.Now, ClockWindow: cfg.ClockWindow,
+	a := &albapi.Authenticator{Keys: cfg.Verify, DevAccount: cfg.DevAccount, Now: cfg.Now, ClockWindow: cfg.ClockWindow, TokenSecret: cfg.TokenSecret,
 		DevScopes: []auth.Scope{auth.ScopeTrade, auth.ScopeRead, auth.ScopeAdmin}}
 	return &Handler{cfg: cfg, auth: a, log: cfg.Logger}
 }

@@ -114,6 +114,9 @@ type Authenticator struct {
 	DevScopes   []auth.Scope
 	Now         func() time.Time
 	ClockWindow time.Duration // ±30 s when 0
+	// TokenSecret verifies browser sessions (the gateway's oms_session cookie, auth.VerifySession);
+	// empty: cookies are ignored and only signed requests pass.
+	TokenSecret []byte
 }
 
 // DevKeyPrefix starts the key id reported for dev-mode requests, so audit records show them as such.
@@ -125,10 +128,13 @@ const DevKeyPrefix = "dev:"
 func (a *Authenticator) Authenticate(ctx context.Context, r Request) (auth.Key, error) {
 	id := r.Header(auth.HeaderKey)
 	if id == "" {
+		if tok := sessionCookie(r.Header("Cookie")); tok != "" && len(a.TokenSecret) > 0 {
+			return a.session(ctx, r, tok)
+		}
 		if a.DevAccount != "" && Loopback(r.Headers["x-forwarded-for"]) {
 			return auth.Key{ID: DevKeyPrefix + string(a.DevAccount), Account: a.DevAccount, Scopes: a.DevScopes}, nil
 		}
-		return auth.Key{}, Errf(Unauthenticated, "UNAUTHENTICATED", "", "sign the request with X-OMS-Key, X-OMS-Timestamp and X-OMS-Signature")
+		return auth.Key{}, Errf(Unauthenticated, "UNAUTHENTICATED", "", "sign the request with X-OMS-Key, X-OMS-Timestamp and X-OMS-Signature, or sign in (POST /api/session)")
 	}
 	k, err := a.Keys.Lookup(ctx, id)
 	if err != nil {
@@ -160,6 +166,54 @@ func (a *Authenticator) Authenticate(ctx context.Context, r Request) (auth.Key, 
 	default:
 		return auth.Key{}, Errf(Unauthenticated, "INVALID_SIGNATURE", "", "signature does not match the request")
 	}
+}
+
+// session authenticates a request by its session cookie, as the gateway does (same codes).
+func (a *Authenticator) session(ctx context.Context, r Request, tok string) (auth.Key, error) {
+	if r.Header(auth.SessionHeader) == "" {
+		return auth.Key{}, Errf(Unauthenticated, "SESSION_HEADER_REQUIRED", "", "requests authenticated by the session cookie must carry the X-OMS-Session header")
+	}
+	invalid := Errf(Unauthenticated, "INVALID_SESSION", "", "the session is not valid (its key was revoked or rotated, or it was not issued here); sign in again")
+	id, err := auth.SessionKeyID(tok)
+	if err != nil {
+		return auth.Key{}, invalid
+	}
+	k, err := a.Keys.Lookup(ctx, id)
+	if err != nil {
+		if errors.Is(err, auth.ErrUnknown) {
+			return auth.Key{}, invalid
+		}
+		return auth.Key{}, &Error{Kind: Unavailable, Code: "AUTH_UNAVAILABLE", Msg: "cannot verify API keys right now", Err: err}
+	}
+	now := time.Now
+	if a.Now != nil {
+		now = a.Now
+	}
+	switch _, err := auth.VerifySession(a.TokenSecret, tok, k, now()); {
+	case err == nil:
+		return k, nil
+	case errors.Is(err, auth.ErrSessionExpired):
+		return auth.Key{}, Errf(Unauthenticated, "SESSION_EXPIRED", "", "the session expired; sign in again")
+	default:
+		return auth.Key{}, invalid
+	}
+}
+
+// sessionCookie returns the session token in a Cookie header, if any.
+func sessionCookie(header string) string {
+	if header == "" {
+		return ""
+	}
+	cs, err := http.ParseCookie(header)
+	if err != nil {
+		return ""
+	}
+	for _, c := range cs {
+		if c.Name == auth.SessionCookie {
+			return c.Value
+		}
+	}
+	return ""
 }
 
 // signedForms lists the path-with-query strings a client may have signed for this request.

@@ -42,21 +42,62 @@ func TestAuthenticate(t *testing.T) {
 		{"unsigned from elsewhere", events.ALBTargetGroupRequest{HTTPMethod: "GET", Path: "/api/orders", Headers: map[string]string{"X-Forwarded-For": "127.0.0.1, 10.0.0.7"}}, "", "UNAUTHENTICATED"},
 	}
 	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { checkAuth(t, a, tc.req, tc.wantAcct, tc.wantCode) })
+	}
+}
+
+// checkAuth authenticates req and checks the account it resolves to, or the error code.
+func checkAuth(t *testing.T, a *albapi.Authenticator, req events.ALBTargetGroupRequest, wantAcct, wantCode string) {
+	t.Helper()
+	r, err := albapi.Parse(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := a.Authenticate(context.Background(), r)
+	var e *albapi.Error
+	switch {
+	case wantCode == "" && err != nil:
+		t.Fatalf("unexpected error %v", err)
+	case wantCode != "" && (!errors.As(err, &e) || e.Code != wantCode):
+		t.Fatalf("err = %v, want code %s", err, wantCode)
+	case string(k.Account) != wantAcct:
+		t.Fatalf("account = %q, want %q", k.Account, wantAcct)
+	}
+}
+
+// TestAuthenticateSession: the Lambda edges accept the gateway's browser session cookie with the same
+// rules and codes as the gateway (hotpath/internal/gateway TestBrowserSession).
+func TestAuthenticateSession(t *testing.T) {
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	secret := []byte("token-secret-of-the-estate-0123456789")
+	key := auth.Key{ID: "k1", Secret: []byte("0123456789abcdef"), Account: "acct-1", Scopes: []auth.Scope{auth.ScopeRead}}
+	rotated := key
+	rotated.Secret = []byte("a-rotated-secret")
+	tok, _ := auth.IssueSession(secret, key, now, time.Hour)
+	cookie := "theme=dark; " + auth.SessionCookie + "=" + tok
+	req := func(hdr map[string]string) events.ALBTargetGroupRequest {
+		return events.ALBTargetGroupRequest{HTTPMethod: "GET", Path: "/api/orders", Headers: hdr}
+	}
+	for _, tc := range []struct {
+		name     string
+		keys     albapi.StaticKeys
+		secret   []byte
+		at       time.Time
+		req      events.ALBTargetGroupRequest
+		wantAcct string
+		wantCode string
+	}{
+		{"cookie and header", albapi.StaticKeys{"k1": key}, secret, now, req(map[string]string{"cookie": cookie, "x-oms-session": "1"}), "acct-1", ""},
+		{"no CSRF header", albapi.StaticKeys{"k1": key}, secret, now, req(map[string]string{"cookie": cookie}), "", "SESSION_HEADER_REQUIRED"},
+		{"expired", albapi.StaticKeys{"k1": key}, secret, now.Add(time.Hour), req(map[string]string{"cookie": cookie, "x-oms-session": "1"}), "", "SESSION_EXPIRED"},
+		{"key rotated", albapi.StaticKeys{"k1": rotated}, secret, now, req(map[string]string{"cookie": cookie, "x-oms-session": "1"}), "", "INVALID_SESSION"},
+		{"key gone", albapi.StaticKeys{}, secret, now, req(map[string]string{"cookie": cookie, "x-oms-session": "1"}), "", "INVALID_SESSION"},
+		{"issued by another estate", albapi.StaticKeys{"k1": key}, []byte("another-secret"), now, req(map[string]string{"cookie": cookie, "x-oms-session": "1"}), "", "INVALID_SESSION"},
+		{"no token secret: cookies ignored", albapi.StaticKeys{"k1": key}, nil, now, req(map[string]string{"cookie": cookie, "x-oms-session": "1"}), "", "UNAUTHENTICATED"},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := albapi.Parse(tc.req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			k, err := a.Authenticate(context.Background(), r)
-			var e *albapi.Error
-			switch {
-			case tc.wantCode == "" && err != nil:
-				t.Fatalf("unexpected error %v", err)
-			case tc.wantCode != "" && (!errors.As(err, &e) || e.Code != tc.wantCode):
-				t.Fatalf("err = %v, want code %s", err, tc.wantCode)
-			case string(k.Account) != tc.wantAcct:
-				t.Fatalf("account = %q, want %q", k.Account, tc.wantAcct)
-			}
+			a := &albapi.Authenticator{Keys: tc.keys, TokenSecret: tc.secret, Now: func() time.Time { return tc.at }}
+			checkAuth(t, a, tc.req, tc.wantAcct, tc.wantCode)
 		})
 	}
 }

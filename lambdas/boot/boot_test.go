@@ -160,30 +160,30 @@ func TestKeyEncryptionKey(t *testing.T) {
 	}
 }
 
-func TestStreamSecret(t *testing.T) {
+func TestTokenSecret(t *testing.T) {
 	long := strings.Repeat("xY7", 22)
-	sm := secretsServer(t, map[string]string{"arn:stream": long, "arn:kek": long, "arn:short": "tooshort"})
+	sm := secretsServer(t, map[string]string{"arn:token": long, "arn:kek": long, "arn:short": "tooshort"})
 	resolve := func(e map[string]string) ([]byte, error) {
-		return (&boot.Resolver{Env: env(e), Secrets: sm}).StreamSecret(context.Background())
+		return (&boot.Resolver{Env: env(e), Secrets: sm}).TokenSecret(context.Background())
 	}
-	given := strings.Repeat("s", boot.MinStreamSecretLen)
-	if k, err := resolve(map[string]string{"OMS_STREAM_SECRET": given, "OMS_STREAM_SECRET_ARN": "arn:stream"}); err != nil || string(k) != given {
+	given := strings.Repeat("s", boot.MinTokenSecretLen)
+	if k, err := resolve(map[string]string{"OMS_TOKEN_SECRET": given, "OMS_TOKEN_SECRET_ARN": "arn:token"}); err != nil || string(k) != given {
 		t.Fatalf("explicit secret: %q %v", k, err)
 	}
-	a, err := resolve(map[string]string{"OMS_STREAM_SECRET_ARN": "arn:stream"})
+	a, err := resolve(map[string]string{"OMS_TOKEN_SECRET_ARN": "arn:token"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := resolve(map[string]string{"OMS_STREAM_SECRET_ARN": "arn:stream"})
+	b, _ := resolve(map[string]string{"OMS_TOKEN_SECRET_ARN": "arn:token"})
 	if string(a) != string(b) || len(a) != 32 || strings.Contains(string(a), long) {
 		t.Fatalf("derived key %x (again %x): not a stable 32-byte key", a, b)
 	}
 	// The same random string behind both ARNs must still give different keys: each purpose has its label.
 	kek, err := (&boot.Resolver{Env: env(map[string]string{"OMS_KEY_ENCRYPTION_SECRET_ARN": "arn:kek"}), Secrets: sm}).KeyEncryptionKey(context.Background())
 	if err != nil || kek == base64.StdEncoding.EncodeToString(a) {
-		t.Fatalf("stream key equals the key-encryption key derived from the same string (%v)", err)
+		t.Fatalf("token key equals the key-encryption key derived from the same string (%v)", err)
 	}
-	for _, e := range []map[string]string{{}, {"OMS_STREAM_SECRET": "short"}, {"OMS_STREAM_SECRET_ARN": "arn:short"}, {"OMS_STREAM_SECRET_ARN": "arn:none"}} {
+	for _, e := range []map[string]string{{}, {"OMS_TOKEN_SECRET": "short"}, {"OMS_TOKEN_SECRET_ARN": "arn:short"}, {"OMS_TOKEN_SECRET_ARN": "arn:none"}} {
 		if k, err := resolve(e); err == nil {
 			t.Errorf("%v: got key %x, want an error", e, k)
 		}

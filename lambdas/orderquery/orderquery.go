@@ -50,6 +50,8 @@ type Config struct {
 	DevAccount  order.AccountID
 	Now         func() time.Time
 	ClockWindow time.Duration // ±30 s when 0
+	// TokenSecret verifies browser sessions (the gateway's oms_session cookie); empty: signed requests only.
+	TokenSecret []byte
 	Timeout     time.Duration // per request; 3 s when 0
 	Logger      *slog.Logger
 }
@@ -69,7 +71,7 @@ func New(cfg Config) *Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &albapi.Authenticator{Keys: cfg.Keys, DevAccount: cfg.DevAccount, DevScopes: []auth.Scope{auth.ScopeRead, auth.ScopeTrade}, Now: cfg.Now, ClockWindow: cfg.ClockWindow}
+	a := &albapi.Authenticator{Keys: cfg.Keys, DevAccount: cfg.DevAccount, DevScopes: []auth.Scope{auth.ScopeRead, auth.ScopeTrade}, Now: cfg.Now, ClockWindow: cfg.ClockWindow, TokenSecret: cfg.TokenSecret}
 	return &Handler{cfg: cfg, auth: a, log: cfg.Logger}
 }
 

@@ -892,7 +892,7 @@ func (p *parity) accessTables(t *testing.T) {
 		same(t, w+" API keys secret", a.APIKeys, get(f, "api_keys"))
 		same(t, w+" DocumentDB secret", a.Docdb, get(f, "docdb"))
 		same(t, w+" key-encryption secret", a.KEK, get(f, "kek"))
-		same(t, w+" stream-token secret", a.Stream, get(f, "stream"))
+		same(t, w+" token secret", a.Token, get(f, "token"))
 	}
 	fl := tfeval.ToGo(p.tf.Children["lambdas"].Locals["access"]).(map[string]any)
 	same(t, "functions with roles", len(stacks.LambdaAccess), len(fl))
@@ -903,16 +903,17 @@ func (p *parity) accessTables(t *testing.T) {
 		same(t, fn+" DocumentDB secret", a.Docdb, get(f, "docdb"))
 		same(t, fn+" API keys secret", a.APIKeys, get(f, "api_keys"))
 		same(t, fn+" key-encryption secret", a.KEK, get(f, "kek"))
+		same(t, fn+" token secret", a.Token, get(f, "token"))
 	}
 }
 
-// secrets compares the generated key-deriving secrets, the key-encryption secret and the stream-token
-// secret: generated the same way (length, alphabet) under the secrets key on both sides, since every
-// function or pod derives the same key from its value.
+// secrets compares the generated key-deriving secrets, the key-encryption secret and the token secret:
+// generated the same way (length, alphabet) under the secrets key on both sides, since every function
+// or pod derives the same key from its value, and described alike.
 func (p *parity) secrets(t *testing.T) {
 	for _, s := range []struct{ what, description, tf string }{
 		{"key-encryption secret", "key-encryption", "kek"},
-		{"stream-token secret", "stream-token", "stream"},
+		{"token secret", stacks.TokenSecretDescription, "token"},
 	} {
 		var c map[string]any
 		for _, r := range p.cdk.all("AWS::SecretsManager::Secret") {
@@ -929,6 +930,10 @@ func (p *parity) secrets(t *testing.T) {
 		f := p.tfOne(t, "workloads", "random_password."+s.tf)
 		same(t, s.what+" length", get(c, "GenerateSecretString.PasswordLength"), f["length"])
 		same(t, s.what+" punctuation", get(c, "GenerateSecretString.ExcludePunctuation"), f["special"] == false)
-		bothPresent(t, s.what+" key", c["KmsKeyId"], p.tfOne(t, "workloads", "aws_secretsmanager_secret."+s.tf)["kms_key_id"])
+		sec := p.tfOne(t, "workloads", "aws_secretsmanager_secret."+s.tf)
+		bothPresent(t, s.what+" key", c["KmsKeyId"], sec["kms_key_id"])
+		if d := norm(sec["description"]); !strings.Contains(d, s.description) {
+			t.Errorf("Terraform %s description %q, want it to say %q as the CDK app's does", s.what, d, s.description)
+		}
 	}
 }

@@ -139,6 +139,9 @@ func walkBody(b *hclsyntax.Body, extra map[string]bool, check func(hcl.Expressio
 	}
 	for _, blk := range b.Blocks {
 		switch blk.Type {
+		case "moved":
+			// from and to are resource addresses, not references: TestMovedBlocks checks them.
+			continue
 		case "terraform", "variable":
 			// Type expressions and constraints, not references.
 			if blk.Type == "variable" {
@@ -176,6 +179,45 @@ func walkBody(b *hclsyntax.Body, extra map[string]bool, check func(hcl.Expressio
 			continue
 		}
 		walkBody(blk.Body, extra, check)
+	}
+}
+
+// TestMovedBlocks: a moved block leads from an address no longer declared to a resource of the same
+// module that is, as Terraform requires, so a renamed resource keeps its state (and a generated secret
+// its value) instead of being destroyed and created again.
+func TestMovedBlocks(t *testing.T) {
+	for _, dir := range moduleDirs(t) {
+		m := loadModule(t, dir)
+		for _, body := range m.Files {
+			for _, blk := range body.Blocks {
+				if blk.Type != "moved" {
+					continue
+				}
+				addr := func(name string) string {
+					a, ok := blk.Body.Attributes[name]
+					if !ok {
+						t.Errorf("%s: moved block without %s", blk.DefRange(), name)
+						return ""
+					}
+					tr, diags := hcl.AbsTraversalForExpr(a.Expr)
+					if diags.HasErrors() || len(tr) != 2 {
+						t.Errorf("%s: moved %s is not a resource address", a.Expr.Range(), name)
+						return ""
+					}
+					return renderRoot(tr)
+				}
+				from, to := addr("from"), addr("to")
+				if _, ok := m.Resources[to]; to != "" && !ok {
+					t.Errorf("%s: moved to %s, which this module does not declare", blk.DefRange(), to)
+				}
+				if _, ok := m.Resources[from]; from != "" && ok {
+					t.Errorf("%s: moved from %s, which this module still declares", blk.DefRange(), from)
+				}
+				if from != "" && to != "" && strings.SplitN(from, ".", 2)[0] != strings.SplitN(to, ".", 2)[0] {
+					t.Errorf("%s: moved from %s to %s changes the resource type", blk.DefRange(), from, to)
+				}
+			}
+		}
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 func TestRun(t *testing.T) {
 	outputs := filepath.Join(t.TempDir(), "cdk-outputs.json")
 	raw := `{"CryptoOms-prod-Data":{"MskBootstrapBrokersIam":"b:9098","RedisEndpoint":"r","RedisAuthSecretArn":"arn:r",
-	"DocdbEndpoint":"d","DocdbSecretArn":"arn:d","KeyEncryptionSecretArn":"arn:kek","StreamSecretArn":"arn:stream"},
+	"DocdbEndpoint":"d","DocdbSecretArn":"arn:d","KeyEncryptionSecretArn":"arn:kek","TokenSecretArn":"arn:token"},
 	"CryptoOms-prod-Compute":{"ApiKeysSecretArn":"arn:k","RepoGateway":"repo/g","RepoProcessor":"repo/p","RepoMarketdata":"repo/m"},
 	"CryptoOms-prod-Edge":{"GatewayTargetGroupArn":"arn:tg"}}`
 	if err := os.WriteFile(outputs, []byte(raw), 0o644); err != nil {

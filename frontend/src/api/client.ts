@@ -1,5 +1,11 @@
 // The one REST client. Every call returns parsed JSON or throws an ApiFailure whose code is from the public
-// error table (docs/errors.md), or NETWORK / NOT_AVAILABLE for what the transport itself tells us.
+// error table (docs/errors.md), or NETWORK / NOT_AVAILABLE / SIGNING_UNAVAILABLE for what the transport
+// itself tells us.
+//
+// Authentication is the browser session: signIn signs one request (POST /api/session) with the API key and
+// the gateway answers with an HttpOnly cookie that authenticates every later call. Every call carries
+// X-OMS-Session: 1, without which the cookie is refused (a cross-site page cannot add that header). A 401
+// that says the session is gone is announced to onSessionLost listeners (the sign-in gate).
 
 import type {
   AccountList,
@@ -27,7 +33,9 @@ import type {
   TradingStateView,
   Whoami,
   WsToken,
+  Session,
 } from './types';
+import { signedHeaders } from '../lib/sign';
 
 export class ApiFailure extends Error {
   constructor(
@@ -48,6 +56,17 @@ export class ApiFailure extends Error {
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
+/** SESSION_HEADER goes on every request: the gateway and the Lambdas refuse the session cookie without it. */
+export const SESSION_HEADER = 'X-OMS-Session';
+
+/** The 401 codes that mean the browser session is gone (expired, revoked, never there, or unusable). */
+export const SESSION_LOST_CODES: ReadonlySet<string> = new Set(['SESSION_EXPIRED', 'INVALID_SESSION', 'UNAUTHENTICATED', 'SESSION_HEADER_REQUIRED']);
+
+/** isSessionLost reports whether a call failed because the browser session is gone. */
+export function isSessionLost(e: unknown): e is ApiFailure {
+  return e instanceof ApiFailure && e.status === 401 && SESSION_LOST_CODES.has(e.code);
+}
+
 /** query encodes the parameters that are set (order-query and admin refuse unknown or empty ones). */
 export function query(params: Record<string, string | number | undefined | null>): string {
   const parts = Object.entries(params)
@@ -58,18 +77,46 @@ export function query(params: Record<string, string | number | undefined | null>
 
 const seg = encodeURIComponent;
 
+interface CallOptions {
+  headers?: Record<string, string>;
+  /** A call of the sign-in flow itself: its 401 is an answer, not the loss of a session. */
+  sessionCall?: boolean;
+}
+
 export class RestClient {
+  private readonly lostListeners = new Set<(e: ApiFailure) => void>();
+
   constructor(
     private readonly baseUrl: string,
     private readonly fetchFn: Fetch = (i, init) => fetch(i, init),
   ) {}
 
-  private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  /** onSessionLost hears every call (but the session calls) refused because the session is gone. */
+  onSessionLost(listener: (e: ApiFailure) => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, opts: CallOptions = {}): Promise<T> {
+    try {
+      return await this.send<T>(method, path, body, opts.headers ?? {});
+    } catch (e) {
+      if (!opts.sessionCall && isSessionLost(e)) for (const l of [...this.lostListeners]) l(e);
+      throw e;
+    }
+  }
+
+  private async send<T>(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<T> {
     let res: Response;
     try {
       res = await this.fetchFn(this.baseUrl + path, {
         method,
-        headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+        headers: {
+          Accept: 'application/json',
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          [SESSION_HEADER]: '1',
+          ...headers,
+        },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         credentials: 'same-origin',
       });
@@ -95,13 +142,47 @@ export class RestClient {
     return json as T;
   }
 
+  // browser session
+
+  /** session is who the browser is signed in as (401 when it is not: UNAUTHENTICATED, SESSION_EXPIRED, …). */
+  session(): Promise<Session> {
+    return this.call('GET', '/api/session', undefined, { sessionCall: true });
+  }
+
+  /**
+   * signIn signs POST /api/session (empty body) with the API key; the answer sets the session cookie. The
+   * secret is only used to sign, here, and is not kept.
+   */
+  async signIn(keyId: string, secret: string, now: () => number = Date.now): Promise<Session> {
+    const path = '/api/session';
+    let headers: Record<string, string>;
+    try {
+      headers = await signedHeaders(keyId, secret, 'POST', this.pathAndQuery(path), '', now);
+    } catch (e) {
+      // No WebCrypto (a page served over plain http), or it refused the key.
+      throw new ApiFailure('SIGNING_UNAVAILABLE', e instanceof Error ? e.message : 'cannot sign', 0);
+    }
+    return this.call('POST', path, undefined, { headers, sessionCall: true });
+  }
+
+  /** signOut clears the session cookie. */
+  async signOut(): Promise<void> {
+    await this.call('DELETE', '/api/session', undefined, { sessionCall: true });
+  }
+
+  /** pathAndQuery is the path the server sees (what is signed): the base URL's own path, if any, comes first. */
+  private pathAndQuery(path: string): string {
+    const u = new URL(this.baseUrl + path, 'http://localhost');
+    return u.pathname + u.search;
+  }
+
   instruments(): Promise<InstrumentsResponse> {
     return this.call('GET', '/api/instruments');
   }
 
   /** placeOrder sends one logical order; idempotencyKey must be reused verbatim on retry. */
   placeOrder(order: NewOrder, idempotencyKey: string): Promise<OrderAck> {
-    return this.call('POST', '/api/orders', order, { 'X-Idempotency-Key': idempotencyKey });
+    return this.call('POST', '/api/orders', order, { headers: { 'X-Idempotency-Key': idempotencyKey } });
   }
 
   cancelOrder(orderId: string): Promise<RequestAck> {

@@ -6,7 +6,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useSyncExte
 import type { OmsConfig } from '../lib/config';
 import { describe, isKnownCode, type Audience } from '../lib/errors';
 import { failed, loading, ready, type Loadable } from '../lib/loadable';
-import { ApiFailure, RestClient, type Fetch } from './client';
+import { ApiFailure, isSessionLost, RestClient, type Fetch } from './client';
 import { OPEN_STATUSES } from './types';
 import { mergeFills, mergeOrders, type HistoryFill, type HistoryOrder } from './history';
 import { reducers, StreamStore, type CandleState, type Reducer } from './store';
@@ -33,7 +33,8 @@ import { WsClient, type ConnectionStatus, type SocketLike, type Subscription } f
 
 export type * from './types';
 export { OPEN_STATUSES, CANDLE_INTERVALS } from './types';
-export { ApiFailure } from './client';
+export { ApiFailure, isSessionLost } from './client';
+export { SessionProvider, useSession, type SessionApi, type SessionState } from './session';
 export type { ConnectionStatus, SocketLike } from './ws';
 export type { CandleState } from './store';
 export type { HistoryFill, HistoryOrder } from './history';
@@ -62,7 +63,9 @@ export function createDataLayer(cfg: OmsConfig, deps: DataLayerDeps = {}): DataL
         const t = await rest.wsToken();
         const sep = cfg.wsUrl.includes('?') ? '&' : '?';
         return `${cfg.wsUrl}${sep}token=${encodeURIComponent(t.token)}`;
-      } catch {
+      } catch (e) {
+        // The session is gone: do not connect; the sign-in gate stops this client.
+        if (isSessionLost(e)) throw e;
         return cfg.wsUrl; // dev loopback acts as the demo account; otherwise market channels only
       }
     },

@@ -122,12 +122,50 @@ export interface paths {
         put?: never;
         /**
          * A short-lived token for the WebSocket
-         * @description Signed like any private request, with an empty body; needs the `read` (or `trade`) scope. The token
+         * @description Signed like any private request, with an empty body (or sent with the session cookie and
+         *     `X-OMS-Session`, as the dashboard does); needs the `read` (or `trade`) scope. The token
          *     must be used to connect (`/ws?token=…`) within 60 s. `404 NOT_AVAILABLE` when streams are disabled
          *     on this gateway.
          */
         post: operations["issueStreamToken"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The browser session's account, key and scopes
+         * @description Who the caller is: with the session cookie (and `X-OMS-Session`), the session's account, key, scopes
+         *     and expiry; a signed request is answered too (without `expiresAt`). The dashboard asks this at
+         *     start-up and shows its sign-in screen on a 401. In local dev mode an unsigned request from loopback
+         *     is the demo session (`keyId` `dev:<account>`, no cookie needed). Needs the `read` (or `trade`) scope.
+         */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * Sign in (open a browser session)
+         * @description Signed with the API key (the three `X-OMS-*` headers), with an empty body; needs the `read` (or
+         *     `trade`) scope. Answers the session and sets the `oms_session` cookie (`HttpOnly; SameSite=Strict;
+         *     Secure; Path=/`, for 8 hours). Only a signed request opens a session: a session cannot extend
+         *     itself (`401 UNAUTHENTICATED` for a request with the cookie alone). `404 NOT_AVAILABLE` when
+         *     sessions are disabled on this gateway.
+         */
+        post: operations["openSession"];
+        /**
+         * Sign out (clear the session cookie)
+         * @description Clears the `oms_session` cookie; needs no credentials and always answers 204. The token itself is
+         *     stateless and stays valid until it expires: revoking or rotating the key is what ends every session
+         *     of a key at once.
+         */
+        delete: operations["closeSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -675,6 +713,16 @@ export interface components {
         InstrumentList: {
             instruments: components["schemas"]["Instrument"][];
         };
+        /** @description A browser session (or the identity of a signed request). */
+        Session: {
+            /** @example acct-1 */
+            accountId: string;
+            /** @description The API key the session was opened with; `dev:<account>` for the dev-mode demo session. */
+            keyId: string;
+            scopes: components["schemas"]["Scope"][];
+            /** @description When the session ends (whole seconds); absent for a signed request and in dev mode. */
+            expiresAt?: components["schemas"]["Timestamp"];
+        };
         StreamToken: {
             token: string;
             expiresAt: components["schemas"]["Timestamp"];
@@ -1155,12 +1203,35 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `UNAUTHENTICATED` (no credentials), `INVALID_API_KEY` (unknown or revoked key), `INVALID_SIGNATURE`, `TIMESTAMP_OUT_OF_WINDOW`. */
+        /**
+         * @description `UNAUTHENTICATED` (no credentials), `INVALID_API_KEY` (unknown or revoked key), `INVALID_SIGNATURE`,
+         *     `TIMESTAMP_OUT_OF_WINDOW`; with the session cookie: `SESSION_EXPIRED`, `INVALID_SESSION` (forged, or
+         *     its key was revoked or rotated), `SESSION_HEADER_REQUIRED` (no `X-OMS-Session` header).
+         */
         Unauthenticated: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description No session: `UNAUTHENTICATED` (no cookie and no signature), `SESSION_EXPIRED`, `INVALID_SESSION`
+         *     (forged, or its key was revoked or rotated), `SESSION_HEADER_REQUIRED`; for a signed request also
+         *     `INVALID_API_KEY`, `INVALID_SIGNATURE`, `TIMESTAMP_OUT_OF_WINDOW`.
+         */
+        SessionUnauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "SESSION_EXPIRED",
+                 *       "msg": "the session expired; sign in again"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1592,6 +1663,100 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["AuthUnavailable"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accountId": "acct-1",
+                     *       "keyId": "k1",
+                     *       "scopes": [
+                     *         "trade",
+                     *         "read"
+                     *       ],
+                     *       "expiresAt": "2026-12-03T17:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            401: components["responses"]["SessionUnauthenticated"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["AuthUnavailable"];
+        };
+    };
+    openSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in. */
+            200: {
+                headers: {
+                    /** @description `oms_session=<token>; Path=/; Max-Age=28800; HttpOnly; Secure; SameSite=Strict` */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accountId": "acct-1",
+                     *       "keyId": "k1",
+                     *       "scopes": [
+                     *         "trade",
+                     *         "read"
+                     *       ],
+                     *       "expiresAt": "2026-12-03T17:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["AuthUnavailable"];
+        };
+    };
+    closeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out. */
+            204: {
+                headers: {
+                    /** @description `oms_session=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict` */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     openStream: {

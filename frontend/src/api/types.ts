@@ -68,6 +68,9 @@ export type Balance = S['StreamBalance'];
 
 export type WsToken = S['StreamToken'];
 
+/** Session is a browser session (GET/POST /api/session): who the dashboard is signed in as. */
+export type Session = S['Session'];
+
 // The admin API.
 /** Whoami is the admin API's identity answer (GET /api/admin/whoami). */
 export type Whoami = S['Whoami'];

@@ -15,6 +15,7 @@ import { Fills } from '../features/orders/Fills';
 import { Positions } from '../features/account/Positions';
 import { Balances } from '../features/account/Balances';
 import { AdminPanel } from '../features/admin/AdminPanel';
+import { AccountMenu } from '../features/session/AccountMenu';
 
 type Tab = 'open' | 'history' | 'fills' | 'positions';
 
@@ -55,6 +56,7 @@ export function App() {
           </span>
         )}
         <ConnectionIndicator status={status} />
+        <AccountMenu />
       </header>
       {operator ? (
         <main className="admin-main">

@@ -4,9 +4,12 @@
 const words: Record<string, string> = {
   // HTTP (gateway)
   UNAUTHENTICATED: 'You are not signed in.',
-  INVALID_API_KEY: 'Your API key is unknown or has been revoked.',
-  INVALID_SIGNATURE: 'The request signature did not match.',
-  TIMESTAMP_OUT_OF_WINDOW: "Your computer's clock is out of sync with the exchange.",
+  INVALID_API_KEY: 'This API key ID is unknown or has been revoked. Check the key ID.',
+  INVALID_SIGNATURE: 'The secret does not match this API key. Check the secret and try again.',
+  TIMESTAMP_OUT_OF_WINDOW: "Your computer's clock is out of sync with the exchange. Check your computer's clock (set the time automatically), then try again.",
+  SESSION_EXPIRED: 'Your session expired. Sign in again.',
+  INVALID_SESSION: 'Your session is no longer valid (its API key was revoked or rotated). Sign in again.',
+  SESSION_HEADER_REQUIRED: 'The exchange refused a request to protect your session. Reload the page and sign in again.',
   FORBIDDEN: 'Your API key is not allowed to do this.',
   EMPTY_BODY: 'The order was empty.',
   MALFORMED_JSON: 'The order could not be read.',
@@ -118,6 +121,7 @@ const words: Record<string, string> = {
   // Transport (dashboard side)
   NETWORK: 'Cannot reach the exchange. Check your connection.',
   NOT_AVAILABLE: 'Not available yet.',
+  SIGNING_UNAVAILABLE: 'This page cannot sign in: open the dashboard over https.',
 };
 
 // Where an operator's action fails for the same reason, the consequence differs: say what did not happen.

@@ -8,10 +8,12 @@
 // (required then; the admin function's key). Store keys are cached and checked against the store
 // every few seconds; if the store is down the last known keys keep working.
 //
-// It also serves the dashboards' WebSocket stream (/ws, docs/websocket.md), folded from the `prices` and
-// `executions` topics. Tokens for it (POST /api/ws-token) are signed with OMS_STREAM_SECRET or the key
-// derived from OMS_STREAM_SECRET_ARN, the same in every pod; OMS_FUNDING gives accounts' starting
-// balances as the read model has them ("USD=1000000,BTC=10"; none by default).
+// It also opens browser sessions (POST /api/session: one signed request, then an HttpOnly cookie) and
+// serves the dashboards' WebSocket stream (/ws, docs/websocket.md), folded from the `prices` and
+// `executions` topics. Sessions and stream tokens are signed with OMS_TOKEN_SECRET or the key derived
+// from OMS_TOKEN_SECRET_ARN, the same in every pod and in the order-query and admin functions;
+// OMS_FUNDING gives accounts' starting balances as the read model has them ("USD=1000000,BTC=10"; none
+// by default).
 package main
 
 import (
@@ -121,7 +123,7 @@ func run(ctx context.Context, args []string) error {
 		return fmt.Errorf("OMS_FUNDING: %w", err)
 	}
 	res := &boot.Resolver{Env: os.Getenv}
-	streamSecret, err := res.StreamSecret(ctx)
+	tokenSecret, err := res.TokenSecret(ctx)
 	if err != nil {
 		return err
 	}
@@ -167,8 +169,8 @@ func run(ctx context.Context, args []string) error {
 	}()
 	gw := gateway.New(gateway.Config{
 		Catalog: instrument.Default(), Keys: verify, Publisher: prod, Logger: log, Metrics: gateway.NewMetrics(reg),
-		Idem:         rediscache.GatewayAdapter{S: rediscache.New(rdb, 24*time.Hour, 30*time.Second)},
-		StreamSecret: streamSecret,
+		Idem:        rediscache.GatewayAdapter{S: rediscache.New(rdb, 24*time.Hour, 30*time.Second)},
+		TokenSecret: tokenSecret,
 	})
 	hub := stream.New(stream.Config{
 		Catalog:    instrument.Default(),
@@ -178,7 +180,7 @@ func run(ctx context.Context, args []string) error {
 	go hub.Run(ctx.Done())
 	mux := http.NewServeMux()
 	gw.Routes(mux)
-	mux.Handle("GET /ws", hub.Handler(stream.ServerConfig{Secret: streamSecret}))
+	mux.Handle("GET /ws", hub.Handler(stream.ServerConfig{Secret: tokenSecret}))
 	srv := &http.Server{Addr: *addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.ListenAndServe() }()

@@ -29,8 +29,8 @@ import (
 const testSecret = "0123456789abcdef0123"
 
 // TestProductionStream runs the production gateway main (keys from a file, no dev account) on real
-// Redis and Kafka and checks what a dashboard in AWS depends on: a token from a signed POST
-// /api/ws-token, /ws refusing user channels without one, the account's own executions arriving from
+// Redis and Kafka and checks what a dashboard in AWS depends on: a browser session opened by one signed
+// request and a stream token from its cookie, /ws refusing user channels without one, the account's own executions arriving from
 // the executions topic and nobody else's, balances from OMS_FUNDING, and ticks from the prices topic.
 func TestProductionStream(t *testing.T) {
 	k := testenv.Kafka(t, map[string]int32{events.TopicOrders: 2, events.TopicExecutions: 2, events.TopicPrices: 2, events.TopicControl: 1})
@@ -39,7 +39,7 @@ func TestProductionStream(t *testing.T) {
 	if err := os.WriteFile(keys, []byte(`[{"id":"k1","secret":"`+testSecret+`","account":"acct-1","scopes":["trade","read"]}]`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("OMS_STREAM_SECRET", strings.Repeat("z", 40))
+	t.Setenv("OMS_TOKEN_SECRET", strings.Repeat("z", 40))
 	t.Setenv("OMS_FUNDING", "USD=1000")
 	t.Setenv("OMS_MONGO_URI", "")
 	t.Setenv("OMS_DOCDB_SECRET_ARN", "")
@@ -156,14 +156,33 @@ func waitHealthy(t *testing.T, base string, done <-chan error) {
 	t.Fatal("gateway not healthy within 30s")
 }
 
+// wsToken does what the dashboard does in AWS: one signed request opens a browser session, whose
+// cookie (with the CSRF header) then gets the stream token.
 func wsToken(t *testing.T, base string) string {
 	t.Helper()
 	ts := strconv.FormatInt(time.Now().UnixMilli(), 10)
-	req, _ := http.NewRequest(http.MethodPost, base+"/api/ws-token", bytes.NewReader(nil))
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/session", bytes.NewReader(nil))
 	req.Header.Set(auth.HeaderKey, "k1")
 	req.Header.Set(auth.HeaderTimestamp, ts)
-	req.Header.Set(auth.HeaderSignature, auth.Sign([]byte(testSecret), ts, http.MethodPost, "/api/ws-token", nil))
+	req.Header.Set(auth.HeaderSignature, auth.Sign([]byte(testSecret), ts, http.MethodPost, "/api/session", nil))
 	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var session *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == auth.SessionCookie {
+			session = c
+		}
+	}
+	if resp.StatusCode != http.StatusOK || session == nil || !session.Secure || !session.HttpOnly {
+		t.Fatalf("open session: %d, cookie %+v", resp.StatusCode, session)
+	}
+	req, _ = http.NewRequest(http.MethodPost, base+"/api/ws-token", nil)
+	req.AddCookie(session)
+	req.Header.Set(auth.SessionHeader, "1")
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

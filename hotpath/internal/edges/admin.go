@@ -62,7 +62,7 @@ func newAdminEdge(ctx context.Context, db *mongo.Database, cfg LocalConfig) (*ad
 	}
 	h := admin.New(admin.Config{
 		Store: store, Keys: keys, Verify: cache, Control: prod, Catalog: instrument.Default(),
-		Defaults: account.DefaultLimits(), DevAccount: cfg.DevAccount, Logger: log,
+		Defaults: account.DefaultLimits(), DevAccount: cfg.DevAccount, TokenSecret: cfg.TokenSecret, Logger: log,
 	})
 	return &adminEdge{handler: h, keys: cache, control: prod}, nil
 }

@@ -38,6 +38,8 @@ type LocalConfig struct {
 	Window time.Duration
 	// KeyEncryptionKey (32 bytes) seals the secrets of API keys created through the admin API.
 	KeyEncryptionKey []byte
+	// TokenSecret verifies browser sessions, as the gateway issues them (same secret).
+	TokenSecret []byte
 	// ControlTimeout bounds the admin's publish to `control` (3 s when 0).
 	ControlTimeout time.Duration
 	Logger         *slog.Logger
@@ -95,7 +97,7 @@ func NewLocal(ctx context.Context, cfg LocalConfig) (*Local, error) {
 	}
 	l.Keys = l.admin.keys
 	oq := orderquery.New(orderquery.Config{
-		Reader: store, Marks: mkt.store, Keys: l.Keys, DevAccount: cfg.DevAccount,
+		Reader: store, Marks: mkt.store, Keys: l.Keys, DevAccount: cfg.DevAccount, TokenSecret: cfg.TokenSecret,
 		Logger: cfg.Logger.With("function", "order-query"),
 	})
 	l.Router = NewRouter(routes, map[string]ALBHandler{"order-query": oq.Handle, "market-query": mkt.query.Handle, "admin": l.admin.handler.Handle}, 0, cfg.Logger.With("component", "alb"))

@@ -93,9 +93,12 @@ type Config struct {
 	DevAccount  order.AccountID // when set, unsigned requests from loopback act as this account
 	Timeout     time.Duration   // per-request budget for Redis + Kafka
 	Metrics     *Metrics        // nil: no metrics
-	// StreamSecret signs WebSocket tokens (POST /api/ws-token); shared by every gateway pod. Empty
-	// disables the endpoint.
-	StreamSecret []byte
+	// TokenSecret signs browser sessions (POST /api/session, the oms_session cookie) and WebSocket
+	// tokens (POST /api/ws-token); shared by every gateway pod and the Lambda edges that accept the
+	// cookie. Empty disables both.
+	TokenSecret []byte
+	// SessionTTL is how long a browser session lasts (auth.SessionTTL by default).
+	SessionTTL time.Duration
 }
 
 // Gateway serves the order-entry routes.
@@ -124,6 +127,9 @@ func New(cfg Config) *Gateway {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 3 * time.Second
 	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = auth.SessionTTL
+	}
 	return &Gateway{cfg: cfg, log: cfg.Logger}
 }
 
@@ -135,12 +141,18 @@ func (g *Gateway) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/orders", g.authed("cancel_all", auth.ScopeTrade, g.cancelAll))
 	mux.HandleFunc("PATCH /api/orders/{orderId}", g.authed("amend", auth.ScopeTrade, g.amendOrder))
 	mux.HandleFunc("POST /api/ws-token", g.authed("ws_token", auth.ScopeRead, g.wsToken))
+	mux.HandleFunc("POST /api/session", g.authedKey("session_open", auth.ScopeRead, g.openSession))
+	mux.HandleFunc("GET /api/session", g.authedKey("session", auth.ScopeRead, g.session))
+	mux.HandleFunc("DELETE /api/session", g.closeSession)
 	mux.HandleFunc("GET /api/instruments", g.instruments)
 	mux.HandleFunc("GET /health", g.health)
 	mux.HandleFunc("GET /healthz", g.health)
 }
 
 type handler func(w http.ResponseWriter, r *http.Request, acct order.AccountID, body []byte) error
+
+// keyHandler is a handler that needs the caller's key, not only its account.
+type keyHandler func(w http.ResponseWriter, r *http.Request, k auth.Key, body []byte) error
 
 // statusWriter remembers the status and error code written, for metrics.
 type statusWriter struct {
@@ -156,6 +168,12 @@ func (s *statusWriter) WriteHeader(status int) {
 
 // authed reads the body (bounded), authenticates the caller and maps errors to responses.
 func (g *Gateway) authed(route string, scope auth.Scope, h handler) http.HandlerFunc {
+	return g.authedKey(route, scope, func(w http.ResponseWriter, r *http.Request, k auth.Key, body []byte) error {
+		return h(w, r, k.Account, body)
+	})
+}
+
+func (g *Gateway) authedKey(route string, scope auth.Scope, h keyHandler) http.HandlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		w := &statusWriter{ResponseWriter: rw}
@@ -173,45 +191,97 @@ func (g *Gateway) authed(route string, scope auth.Scope, h handler) http.Handler
 			writeError(w, g.log, errf(KindInvalid, "BAD_BODY", "", "could not read the request body"))
 			return
 		}
-		acct, err := g.authenticate(r, body, scope)
+		k, err := g.authenticate(r, body, scope)
 		if err != nil {
 			writeError(w, g.log, err)
 			return
 		}
-		if err := h(w, r, acct, body); err != nil {
+		if err := h(w, r, k, body); err != nil {
 			writeError(w, g.log, err)
 		}
 	}
 }
 
-func (g *Gateway) authenticate(r *http.Request, body []byte, scope auth.Scope) (order.AccountID, error) {
+// DevKeyPrefix marks the key of an unsigned dev-mode request (it has no secret).
+const DevKeyPrefix = "dev:"
+
+// authenticate finds the caller: a signed request, a session cookie, or in dev mode an unsigned
+// request from loopback; and checks its scope (a trading key may also read).
+func (g *Gateway) authenticate(r *http.Request, body []byte, scope auth.Scope) (auth.Key, error) {
+	k, err := g.identify(r, body)
+	if err != nil {
+		return auth.Key{}, err
+	}
+	if !k.Has(scope) && !(scope == auth.ScopeRead && k.Has(auth.ScopeTrade)) {
+		return auth.Key{}, errf(KindForbidden, "FORBIDDEN", "", fmt.Sprintf("this API key lacks the %s scope", scope))
+	}
+	return k, nil
+}
+
+func (g *Gateway) identify(r *http.Request, body []byte) (auth.Key, error) {
 	id := r.Header.Get(auth.HeaderKey)
 	if id == "" {
+		if c, err := r.Cookie(auth.SessionCookie); err == nil && c.Value != "" && len(g.cfg.TokenSecret) > 0 {
+			return g.sessionKey(r, c.Value)
+		}
 		if g.cfg.DevAccount != "" && isLoopback(r.RemoteAddr) {
-			return g.cfg.DevAccount, nil
+			return auth.Key{ID: DevKeyPrefix + string(g.cfg.DevAccount), Account: g.cfg.DevAccount, Scopes: []auth.Scope{auth.ScopeTrade, auth.ScopeRead}}, nil
 		}
-		return "", errf(KindUnauthenticated, "UNAUTHENTICATED", "", "sign the request with X-OMS-Key, X-OMS-Timestamp and X-OMS-Signature")
+		return auth.Key{}, errf(KindUnauthenticated, "UNAUTHENTICATED", "", "sign the request with X-OMS-Key, X-OMS-Timestamp and X-OMS-Signature, or sign in (POST /api/session)")
 	}
-	k, err := g.cfg.Keys.Lookup(r.Context(), id)
+	k, err := g.lookup(r, id)
 	if err != nil {
-		if errors.Is(err, auth.ErrUnknown) {
-			return "", errf(KindUnauthenticated, "INVALID_API_KEY", "", "unknown or revoked API key")
-		}
-		return "", &Error{Kind: KindUnavailable, Code: "AUTH_UNAVAILABLE", Msg: "cannot verify API keys right now", Err: err}
+		return auth.Key{}, err
 	}
 	err = auth.Verify(k, r.Header.Get(auth.HeaderTimestamp), r.Header.Get(auth.HeaderSignature), r.Method, r.URL.RequestURI(), body, g.cfg.Now(), g.cfg.ClockWindow)
 	switch {
 	case err == nil:
+		return k, nil
 	case errors.Is(err, auth.ErrClockSkew):
-		return "", errf(KindUnauthenticated, "TIMESTAMP_OUT_OF_WINDOW", "", err.Error())
+		return auth.Key{}, errf(KindUnauthenticated, "TIMESTAMP_OUT_OF_WINDOW", "", err.Error())
 	default:
-		return "", errf(KindUnauthenticated, "INVALID_SIGNATURE", "", "signature does not match the request")
+		return auth.Key{}, errf(KindUnauthenticated, "INVALID_SIGNATURE", "", "signature does not match the request")
 	}
-	// A trading key may also read.
-	if !k.Has(scope) && !(scope == auth.ScopeRead && k.Has(auth.ScopeTrade)) {
-		return "", errf(KindForbidden, "FORBIDDEN", "", fmt.Sprintf("this API key lacks the %s scope", scope))
+}
+
+func (g *Gateway) lookup(r *http.Request, id string) (auth.Key, error) {
+	k, err := g.cfg.Keys.Lookup(r.Context(), id)
+	switch {
+	case err == nil:
+		return k, nil
+	case errors.Is(err, auth.ErrUnknown):
+		return auth.Key{}, errf(KindUnauthenticated, "INVALID_API_KEY", "", "unknown or revoked API key")
+	default:
+		return auth.Key{}, &Error{Kind: KindUnavailable, Code: "AUTH_UNAVAILABLE", Msg: "cannot verify API keys right now", Err: err}
 	}
-	return k.Account, nil
+}
+
+// sessionKey authenticates a request by its session cookie (auth.VerifySession).
+func (g *Gateway) sessionKey(r *http.Request, token string) (auth.Key, error) {
+	if r.Header.Get(auth.SessionHeader) == "" {
+		return auth.Key{}, errf(KindUnauthenticated, "SESSION_HEADER_REQUIRED", "", "requests authenticated by the session cookie must carry the X-OMS-Session header")
+	}
+	invalid := errf(KindUnauthenticated, "INVALID_SESSION", "", "the session is not valid (its key was revoked or rotated, or it was not issued here); sign in again")
+	id, err := auth.SessionKeyID(token)
+	if err != nil {
+		return auth.Key{}, invalid
+	}
+	k, err := g.lookup(r, id)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Code == "INVALID_API_KEY" {
+			return auth.Key{}, invalid
+		}
+		return auth.Key{}, err
+	}
+	switch _, err := auth.VerifySession(g.cfg.TokenSecret, token, k, g.cfg.Now()); {
+	case err == nil:
+		return k, nil
+	case errors.Is(err, auth.ErrSessionExpired):
+		return auth.Key{}, errf(KindUnauthenticated, "SESSION_EXPIRED", "", "the session expired; sign in again")
+	default:
+		return auth.Key{}, invalid
+	}
 }
 
 func isLoopback(remote string) bool {
@@ -578,10 +648,10 @@ func (g *Gateway) health(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *Gateway) wsToken(w http.ResponseWriter, _ *http.Request, acct order.AccountID, _ []byte) error {
-	if len(g.cfg.StreamSecret) == 0 {
+	if len(g.cfg.TokenSecret) == 0 {
 		return errf(KindNotFound, "NOT_AVAILABLE", "", "streams are not enabled on this gateway")
 	}
-	tok, exp := stream.IssueToken(g.cfg.StreamSecret, acct, g.cfg.Now())
+	tok, exp := stream.IssueToken(g.cfg.TokenSecret, acct, g.cfg.Now())
 	writeJSON(w, http.StatusOK, map[string]string{"token": tok, "expiresAt": exp.UTC().Format(time.RFC3339Nano), "accountId": string(acct)})
 	return nil
 }

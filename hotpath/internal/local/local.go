@@ -226,7 +226,7 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 		lam, err = edges.NewLocal(ctx, edges.LocalConfig{
 			Brokers: s.Brokers, MongoURI: s.Store.URI(), Keys: map[string]auth.Key{s.DemoKey.ID: s.DemoKey},
 			DevAccount: devAccount, Funding: DemoFunding(), DeadLetters: s.producer,
-			Window: 100 * time.Millisecond, KeyEncryptionKey: kek, Logger: s.log.With("service", "lambdas"),
+			Window: 100 * time.Millisecond, KeyEncryptionKey: kek, TokenSecret: streamSecret, Logger: s.log.With("service", "lambdas"),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start: %w", err)
@@ -235,13 +235,13 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 		s.goRun("lambda-edges", func() error { return lam.Run(runCtx) })
 	}
 	gw := gateway.New(gateway.Config{
-		Catalog:      instrument.Default(),
-		Keys:         keys,
-		Idem:         rediscache.GatewayAdapter{S: rediscache.New(s.rdb, 24*time.Hour, 30*time.Second)},
-		Publisher:    s.producer,
-		Logger:       s.log.With("service", "gateway"),
-		DevAccount:   devAccount,
-		StreamSecret: streamSecret,
+		Catalog:     instrument.Default(),
+		Keys:        keys,
+		Idem:        rediscache.GatewayAdapter{S: rediscache.New(s.rdb, 24*time.Hour, 30*time.Second)},
+		Publisher:   s.producer,
+		Logger:      s.log.With("service", "gateway"),
+		DevAccount:  devAccount,
+		TokenSecret: streamSecret,
 	})
 	mux := http.NewServeMux()
 	gw.Routes(mux)

@@ -110,8 +110,16 @@ func run(ctx context.Context) error {
 	if err := verify.Warm(cctx); err != nil {
 		log.Warn("api key cache not warmed; lookups go to the store", "err", err)
 	}
+	// Browser sessions (the gateway's cookie) are accepted when the token secret is configured.
+	tokenSecret, err := res.OptionalTokenSecret(cctx)
+	if err != nil {
+		return err
+	}
+	if tokenSecret == nil {
+		log.Warn("no token secret (OMS_TOKEN_SECRET_ARN): browser sessions are refused, signed requests only")
+	}
 	h := admin.New(admin.Config{
-		Store: store, Keys: keys, Verify: verify, Control: prod,
+		Store: store, Keys: keys, Verify: verify, Control: prod, TokenSecret: tokenSecret,
 		Catalog: instrument.Default(), Defaults: account.DefaultLimits(), Logger: log,
 	})
 	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))

@@ -95,7 +95,15 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	h := orderquery.New(orderquery.Config{Reader: store, Marks: marks, Keys: verify, Logger: log})
+	// Browser sessions (the gateway's cookie) are accepted when the token secret is configured.
+	tokenSecret, err := res.OptionalTokenSecret(cctx)
+	if err != nil {
+		return err
+	}
+	if tokenSecret == nil {
+		log.Warn("no token secret (OMS_TOKEN_SECRET_ARN): browser sessions are refused, signed requests only")
+	}
+	h := orderquery.New(orderquery.Config{Reader: store, Marks: marks, Keys: verify, TokenSecret: tokenSecret, Logger: log})
 	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
 	return nil
 }

@@ -4,13 +4,14 @@ locals {
   # Least privilege of the edges, the same table as the CDK app's LambdaAccess: the two consumers read
   # through their event source mappings (failed batches go to the SQS queue below) and write records
   # they cannot project to the dead-letter topic; admin publishes to control and seals API secrets;
-  # order-query and admin verify signed requests (API keys and the key-encryption secret).
+  # order-query and admin verify signed requests (API keys and the key-encryption secret) and the
+  # browser sessions the gateway issues (the token secret).
   access = {
-    projector       = { read = ["executions"], write = ["dlq"], docdb = true, api_keys = false, kek = false }
-    "order-query"   = { read = [], write = [], docdb = true, api_keys = true, kek = true }
-    "market-ingest" = { read = ["prices"], write = ["dlq"], docdb = true, api_keys = false, kek = false }
-    "market-query"  = { read = [], write = [], docdb = true, api_keys = false, kek = false }
-    admin           = { read = [], write = ["control"], docdb = true, api_keys = true, kek = true }
+    projector       = { read = ["executions"], write = ["dlq"], docdb = true, api_keys = false, kek = false, token = false }
+    "order-query"   = { read = [], write = [], docdb = true, api_keys = true, kek = true, token = true }
+    "market-ingest" = { read = ["prices"], write = ["dlq"], docdb = true, api_keys = false, kek = false, token = false }
+    "market-query"  = { read = [], write = [], docdb = true, api_keys = false, kek = false, token = false }
+    admin           = { read = [], write = ["control"], docdb = true, api_keys = true, kek = true, token = true }
   }
 
   consumers = { for c in var.consumers : c.function => c }
@@ -45,6 +46,7 @@ locals {
         a.docdb ? [var.docdb_secret_arn] : [],
         a.api_keys ? [var.api_keys_secret_arn] : [],
         a.kek ? [var.kek_secret_arn] : [],
+        a.token ? [var.token_secret_arn] : [],
         ) :
       { Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource = [arn] }],
       [for st in [{
@@ -52,7 +54,7 @@ locals {
         Action    = ["kms:Decrypt"]
         Resource  = [var.secrets_key_arn]
         Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.region}.amazonaws.com" } }
-      }] : st if a.docdb || a.api_keys || a.kek],
+      }] : st if a.docdb || a.api_keys || a.kek || a.token],
     )
   }
 }
@@ -130,6 +132,7 @@ resource "aws_lambda_function" "fn" {
       local.access[each.key].docdb ? { OMS_DOCDB_SECRET_ARN = var.docdb_secret_arn, OMS_DOCDB_ENDPOINT = var.docdb_socket_address } : {},
       local.access[each.key].api_keys ? { OMS_API_KEYS_SECRET_ARN = var.api_keys_secret_arn } : {},
       local.access[each.key].kek ? { OMS_KEY_ENCRYPTION_SECRET_ARN = var.kek_secret_arn } : {},
+      local.access[each.key].token ? { OMS_TOKEN_SECRET_ARN = var.token_secret_arn } : {},
       length(local.access[each.key].write) > 0 ? { OMS_KAFKA_BROKERS = var.kafka_brokers, OMS_KAFKA_AUTH = "aws-msk-iam" } : {},
       contains(local.access[each.key].write, var.dead_letter_topic) ? { OMS_DLQ_TOPIC = var.dead_letter_topic } : {},
     )

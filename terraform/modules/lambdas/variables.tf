@@ -93,6 +93,11 @@ variable "kek_secret_arn" {
   type        = string
 }
 
+variable "token_secret_arn" {
+  description = "Token secret the gateway signs browser sessions with (order-query and admin verify them)."
+  type        = string
+}
+
 variable "msk_cluster_arn" {
   description = "MSK cluster ARN."
   type        = string

@@ -3,13 +3,13 @@ data "aws_partition" "current" {}
 locals {
   # Least privilege of the hot path (DESIGN §3), the same table as the CDK app's Access: the gateway
   # produces orders and streams executions and prices to WebSocket clients (tailing every partition,
-  # no consumer group) with tokens signed under the stream secret; the processor consumes orders
+  # no consumer group) with tokens signed under the token secret; the processor consumes orders
   # (prices for the paper venue, control for halts) and writes executions transactionally; marketdata
   # publishes and fans out prices.
   access = {
-    gateway    = { read = ["executions", "prices", "control"], write = ["orders"], groups = ["gateway-*"], txn_prefix = "", redis = true, api_keys = true, docdb = true, kek = true, stream = true }
-    processor  = { read = ["orders", "prices", "control"], write = ["executions", "dlq"], groups = ["processor*"], txn_prefix = "processor-", redis = false, api_keys = false, docdb = false, kek = false, stream = false }
-    marketdata = { read = ["prices"], write = ["prices"], groups = ["marketdata-*"], txn_prefix = "", redis = false, api_keys = false, docdb = false, kek = false, stream = false }
+    gateway    = { read = ["executions", "prices", "control"], write = ["orders"], groups = ["gateway-*"], txn_prefix = "", redis = true, api_keys = true, docdb = true, kek = true, token = true }
+    processor  = { read = ["orders", "prices", "control"], write = ["executions", "dlq"], groups = ["processor*"], txn_prefix = "processor-", redis = false, api_keys = false, docdb = false, kek = false, token = false }
+    marketdata = { read = ["prices"], write = ["prices"], groups = ["marketdata-*"], txn_prefix = "", redis = false, api_keys = false, docdb = false, kek = false, token = false }
   }
 
   # MSK data-plane ARNs reuse the cluster name and UUID.
@@ -36,7 +36,7 @@ locals {
         a.api_keys ? [aws_secretsmanager_secret.api_keys.arn] : [],
         a.docdb ? [var.docdb_secret_arn] : [],
         a.kek ? [aws_secretsmanager_secret.kek.arn] : [],
-        a.stream ? [aws_secretsmanager_secret.stream.arn] : [],
+        a.token ? [aws_secretsmanager_secret.token.arn] : [],
         ) :
       { Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource = [arn] }],
       [for st in [{
@@ -44,7 +44,7 @@ locals {
         Action    = ["kms:Decrypt"]
         Resource  = [var.secrets_key_arn]
         Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.region}.amazonaws.com" } }
-      }] : st if a.redis || a.api_keys || a.docdb || a.kek || a.stream],
+      }] : st if a.redis || a.api_keys || a.docdb || a.kek || a.token],
     )
   }
 }
@@ -81,29 +81,48 @@ resource "aws_secretsmanager_secret_version" "kek" {
   }
 }
 
-# The secret the gateway derives its WebSocket stream-token signing key from (lambdas/boot
-# StreamSecret), generated like the key-encryption secret: every gateway pod derives the same key, so a
-# token one pod issues (POST /api/ws-token) is accepted by /ws on any other. The pods read it at start.
-# Like the Redis token, the value is in Terraform state.
-resource "random_password" "stream" {
+# The token secret: the gateway derives from it the key that signs its short-lived tokens (lambdas/boot
+# TokenSecret), browser session cookies (POST /api/session) and WebSocket tokens (POST /api/ws-token);
+# the order-query and admin functions derive the same key to verify sessions (modules/lambdas). It is
+# generated like the key-encryption secret, and every gateway pod derives the same key, so a token one
+# pod issues is accepted by any other. Pods and functions read it at start. Like the Redis token, the
+# value is in Terraform state.
+resource "random_password" "token" {
   length  = 64
   special = false
 }
 
-resource "aws_secretsmanager_secret" "stream" {
-  name_prefix = "${var.name}-stream-token-"
-  description = "crypto-oms WebSocket stream-token signing secret (gateway)"
+resource "aws_secretsmanager_secret" "token" {
+  name_prefix = "${var.name}-token-"
+  description = "crypto-oms token secret: signs the gateway's short-lived tokens: browser sessions and WebSocket connections; shared by every gateway pod and the order-query and admin functions"
   kms_key_id  = var.secrets_key_arn
 }
 
-resource "aws_secretsmanager_secret_version" "stream" {
-  secret_id     = aws_secretsmanager_secret.stream.id
-  secret_string = random_password.stream.result
+resource "aws_secretsmanager_secret_version" "token" {
+  secret_id     = aws_secretsmanager_secret.token.id
+  secret_string = random_password.token.result
 
-  # Changed only by an operator, followed by a gateway rollout; an apply does not put the old value back.
+  # Changed only by an operator, followed by a gateway rollout and a function update (it logs every
+  # browser out); an apply does not put the old value back.
   lifecycle {
     ignore_changes = [secret_string]
   }
+}
+
+# Renamed from the stream-token secret: an estate applied before keeps its generated value.
+moved {
+  from = random_password.stream
+  to   = random_password.token
+}
+
+moved {
+  from = aws_secretsmanager_secret.stream
+  to   = aws_secretsmanager_secret.token
+}
+
+moved {
+  from = aws_secretsmanager_secret_version.stream
+  to   = aws_secretsmanager_secret_version.token
 }
 
 resource "aws_iam_role" "workload" {

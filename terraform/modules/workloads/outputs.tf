@@ -8,9 +8,9 @@ output "kek_secret_arn" {
   value       = aws_secretsmanager_secret.kek.arn
 }
 
-output "stream_secret_arn" {
-  description = "Secret the gateway's WebSocket stream-token signing key is derived from."
-  value       = aws_secretsmanager_secret.stream.arn
+output "token_secret_arn" {
+  description = "Secret the key signing the gateway's session and WebSocket tokens is derived from (gateway, order-query, admin)."
+  value       = aws_secretsmanager_secret.token.arn
 }
 
 output "api_keys_secret_arn" {
