@@ -146,14 +146,14 @@ export interface paths {
          * @description Who the caller is: with the session cookie (and `X-OMS-Session`), the session's account, key, scopes
          *     and expiry; a signed request is answered too (without `expiresAt`). The dashboard asks this at
          *     start-up and shows its sign-in screen on a 401. In local dev mode an unsigned request from loopback
-         *     is the demo session (`keyId` `dev:<account>`, no cookie needed). Needs the `read` (or `trade`) scope.
+         *     is the demo session (`keyId` `dev:<account>`, no cookie needed). Any valid key: trade, read or admin.
          */
         get: operations["getSession"];
         put?: never;
         /**
          * Sign in (open a browser session)
-         * @description Signed with the API key (the three `X-OMS-*` headers), with an empty body; needs the `read` (or
-         *     `trade`) scope. Answers the session and sets the `oms_session` cookie (`HttpOnly; SameSite=Strict;
+         * @description Signed with the API key (the three `X-OMS-*` headers), with an empty body; any valid key (trade,
+         *     read, or admin for an operator's view). Answers the session and sets the `oms_session` cookie (`HttpOnly; SameSite=Strict;
          *     Secure; Path=/`, for 8 hours). Only a signed request opens a session: a session cannot extend
          *     itself (`401 UNAUTHENTICATED` for a request with the cookie alone). `404 NOT_AVAILABLE` when
          *     sessions are disabled on this gateway.
@@ -1658,7 +1658,6 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             500: components["responses"]["Internal"];
@@ -1695,7 +1694,6 @@ export interface operations {
                 };
             };
             401: components["responses"]["SessionUnauthenticated"];
-            403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
             503: components["responses"]["AuthUnavailable"];
         };

@@ -2,6 +2,7 @@ import { act, render, waitFor } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { vi } from 'vitest';
 import { createDataLayer, DataProvider } from '../api';
+import { Root } from '../app/Root';
 import { socketFactory, type FakeSocket } from './fakeSocket';
 
 export const instruments = {
@@ -12,16 +13,22 @@ export const instruments = {
 
 export type Route = (method: string, path: string, init: RequestInit) => { status: number; body?: unknown } | Error | undefined;
 
-/** renderWithData renders ui inside a real data layer whose fetch and WebSocket are fakes. */
-export async function renderWithData(ui: ReactElement, route: Route = () => undefined) {
-  const sockets = socketFactory();
-  const fetchMock = vi.fn(async (url: string, init: RequestInit = {}) => {
+/** fakeFetch answers each request with route's reply (instruments by default; else 404) and records it. */
+function fakeFetch(route: Route) {
+  return vi.fn(async (url: string, init: RequestInit = {}) => {
     const path = url.replace(/^https?:\/\/[^/]+/, '');
     const method = init.method ?? 'GET';
     const r = route(method, path, init) ?? (path === '/api/instruments' ? { status: 200, body: instruments } : { status: 404 });
     if (r instanceof Error) throw r;
-    return new Response(r.body === undefined ? '' : JSON.stringify(r.body), { status: r.status });
+    // A 204 (or any reply without a body) has a null body: Response refuses a body for 204.
+    return new Response(r.body === undefined ? null : JSON.stringify(r.body), { status: r.status });
   });
+}
+
+/** renderWithData renders ui inside a real data layer whose fetch and WebSocket are fakes. */
+export async function renderWithData(ui: ReactElement, route: Route = () => undefined) {
+  const sockets = socketFactory();
+  const fetchMock = fakeFetch(route);
   const layer = createDataLayer({ apiBaseUrl: '', wsUrl: 'ws://test/ws' }, { fetch: fetchMock, createSocket: sockets.create, useToken: false });
   const view = render(<DataProvider layer={layer}>{ui}</DataProvider>);
   await waitFor(() => expect(sockets.all.length).toBeGreaterThan(0));
@@ -46,4 +53,18 @@ export async function renderWithData(ui: ReactElement, route: Route = () => unde
   const calls = (method: string, path: string) =>
     fetchMock.mock.calls.filter(([u, i]) => (i?.method ?? 'GET') === method && u.endsWith(path)).map(([, i]) => i as RequestInit);
   return { ...view, layer, socket, snapshots, update, fetchMock, calls };
+}
+
+/**
+ * renderRoot renders the whole dashboard behind its sign-in gate (main.tsx's <Root/>) on a data layer whose
+ * fetch and WebSocket are fakes. Nothing is awaited: the gate decides from route's answer to GET /api/session.
+ */
+export function renderRoot(route: Route = () => undefined, opts: { useToken?: boolean } = {}) {
+  const sockets = socketFactory();
+  const fetchMock = fakeFetch(route);
+  const layer = createDataLayer({ apiBaseUrl: '', wsUrl: 'ws://test/ws' }, { fetch: fetchMock, createSocket: sockets.create, useToken: opts.useToken ?? false });
+  const view = render(<Root layer={layer} />);
+  const calls = (method: string, path: string) =>
+    fetchMock.mock.calls.filter(([u, i]) => (i?.method ?? 'GET') === method && u.endsWith(path)).map(([, i]) => i as RequestInit);
+  return { ...view, layer, sockets, fetchMock, calls };
 }

@@ -165,6 +165,7 @@ func wsToken(t *testing.T, base string) string {
 	req.Header.Set(auth.HeaderKey, "k1")
 	req.Header.Set(auth.HeaderTimestamp, ts)
 	req.Header.Set(auth.HeaderSignature, auth.Sign([]byte(testSecret), ts, http.MethodPost, "/api/session", nil))
+	req.Header.Set("X-Forwarded-Proto", "https") // as the ALB sends it
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -141,8 +141,9 @@ func (g *Gateway) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/orders", g.authed("cancel_all", auth.ScopeTrade, g.cancelAll))
 	mux.HandleFunc("PATCH /api/orders/{orderId}", g.authed("amend", auth.ScopeTrade, g.amendOrder))
 	mux.HandleFunc("POST /api/ws-token", g.authed("ws_token", auth.ScopeRead, g.wsToken))
-	mux.HandleFunc("POST /api/session", g.authedKey("session_open", auth.ScopeRead, g.openSession))
-	mux.HandleFunc("GET /api/session", g.authedKey("session", auth.ScopeRead, g.session))
+	// Any valid key may sign in: an operator's admin-only key opens the dashboard's operator view.
+	mux.HandleFunc("POST /api/session", g.authedKey("session_open", anyScope, g.openSession))
+	mux.HandleFunc("GET /api/session", g.authedKey("session", anyScope, g.session))
 	mux.HandleFunc("DELETE /api/session", g.closeSession)
 	mux.HandleFunc("GET /api/instruments", g.instruments)
 	mux.HandleFunc("GET /health", g.health)
@@ -205,6 +206,9 @@ func (g *Gateway) authedKey(route string, scope auth.Scope, h keyHandler) http.H
 // DevKeyPrefix marks the key of an unsigned dev-mode request (it has no secret).
 const DevKeyPrefix = "dev:"
 
+// anyScope lets every valid key through authenticate.
+const anyScope auth.Scope = ""
+
 // authenticate finds the caller: a signed request, a session cookie, or in dev mode an unsigned
 // request from loopback; and checks its scope (a trading key may also read).
 func (g *Gateway) authenticate(r *http.Request, body []byte, scope auth.Scope) (auth.Key, error) {
@@ -212,7 +216,7 @@ func (g *Gateway) authenticate(r *http.Request, body []byte, scope auth.Scope) (
 	if err != nil {
 		return auth.Key{}, err
 	}
-	if !k.Has(scope) && !(scope == auth.ScopeRead && k.Has(auth.ScopeTrade)) {
+	if scope != anyScope && !k.Has(scope) && !(scope == auth.ScopeRead && k.Has(auth.ScopeTrade)) {
 		return auth.Key{}, errf(KindForbidden, "FORBIDDEN", "", fmt.Sprintf("this API key lacks the %s scope", scope))
 	}
 	return k, nil

@@ -52,11 +52,12 @@ func (g *Gateway) closeSession(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *Gateway) cookie(r *http.Request, value string, maxAge int) *http.Cookie {
-	// Secure everywhere but a dev run over plain HTTP (browsers keep Secure cookies of http://localhost,
-	// but not of every loopback name); behind the ALB the request arrives as HTTP with X-Forwarded-Proto.
+	// Secure everywhere but plain HTTP on loopback (a local run, which nobody on the network can read;
+	// browsers differ on keeping Secure cookies there). Behind the ALB the request arrives as HTTP from
+	// the ALB's address with X-Forwarded-Proto: https.
 	plain := r.TLS == nil && !strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 	return &http.Cookie{
 		Name: auth.SessionCookie, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: !(plain && g.cfg.DevAccount != ""),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: !(plain && isLoopback(r.RemoteAddr)),
 	}
 }

@@ -42,7 +42,8 @@ func (k *mutableKeys) set(key auth.Key) {
 // ends when it expires or its key is revoked or rotated; it never extends itself.
 func TestBrowserSession(t *testing.T) {
 	clock := now
-	keys := &mutableKeys{m: map[string]auth.Key{"k1": key}}
+	ops := auth.Key{ID: "ops", Secret: []byte("operator-secret"), Account: "ops", Scopes: []auth.Scope{auth.ScopeAdmin}}
+	keys := &mutableKeys{m: map[string]auth.Key{"k1": key, "ops": ops}}
 	mux := http.NewServeMux()
 	gateway.New(gateway.Config{Catalog: instrument.Default(), Keys: keys, Idem: &memIdem{m: map[string]memEntry{}}, Publisher: &memPub{},
 		Now: func() time.Time { return clock }, TokenSecret: []byte("token-secret-of-the-estate-0123456789")}).Routes(mux)
@@ -72,7 +73,10 @@ func TestBrowserSession(t *testing.T) {
 	if _, r := call("POST", "/api/session", "", nil); r.status != 401 || r.body["code"] != "UNAUTHENTICATED" {
 		t.Fatalf("unsigned open: %v", r)
 	}
-	res, r := call("POST", "/api/session", "", sign("POST", "/api/session"))
+	// Behind the ALB: plain HTTP from the ALB with X-Forwarded-Proto, so the cookie must be Secure.
+	open := sign("POST", "/api/session")
+	open["X-Forwarded-Proto"] = "https"
+	res, r := call("POST", "/api/session", "", open)
 	if r.status != 200 || r.body["accountId"] != "acct-1" || r.body["keyId"] != "k1" || r.body["expiresAt"] != "2026-11-25T20:00:00Z" {
 		t.Fatalf("open: %v", r)
 	}
@@ -84,6 +88,19 @@ func TestBrowserSession(t *testing.T) {
 	}
 	if cookie == nil || !cookie.HttpOnly || !cookie.Secure || cookie.SameSite != http.SameSiteStrictMode || cookie.Path != "/" || cookie.MaxAge != 8*3600 {
 		t.Fatalf("session cookie %+v", cookie)
+	}
+	// An operator's admin-only key signs in too (the dashboard's operator view), but cannot trade.
+	ts := strconv.FormatInt(clock.UnixMilli(), 10)
+	opsRes, r := call("POST", "/api/session", "", map[string]string{auth.HeaderKey: "ops", auth.HeaderTimestamp: ts, auth.HeaderSignature: auth.Sign(ops.Secret, ts, "POST", "/api/session", nil)})
+	if r.status != 200 || r.body["accountId"] != "ops" || len(opsRes.Cookies()) != 1 {
+		t.Fatalf("operator sign-in: %v", r)
+	}
+	if _, r := call("POST", "/api/orders", `{"symbol":"BTC-USD","side":"BUY","orderType":"MARKET","quantity":"0.01"}`,
+		map[string]string{"Cookie": auth.SessionCookie + "=" + opsRes.Cookies()[0].Value, auth.SessionHeader: "1", "X-Idempotency-Key": "ops-1"}); r.status != 403 || r.body["code"] != "FORBIDDEN" {
+		t.Errorf("operator session placing an order: %v", r)
+	}
+	if res, _ := call("POST", "/api/session", "", sign("POST", "/api/session")); len(res.Cookies()) != 1 || res.Cookies()[0].Secure {
+		t.Errorf("plain HTTP on loopback (a local run) should get a cookie without Secure: %v", res.Cookies())
 	}
 	withCookie := func(extra map[string]string) map[string]string {
 		h := map[string]string{"Cookie": auth.SessionCookie + "=" + cookie.Value, auth.SessionHeader: "1"}

@@ -3,7 +3,6 @@ import { ApiFailure, errorText, useSession } from '../../api';
 
 // Where signing in fails for a reason that reads differently on this screen than elsewhere.
 const signInWords: Record<string, string> = {
-  FORBIDDEN: 'This API key cannot sign in to the dashboard: it needs the trade or read scope.',
   NOT_AVAILABLE: 'Signing in is not available on this exchange.',
   UNAUTHENTICATED: 'The exchange did not accept the sign-in. Check the key ID and secret and try again.',
 };
@@ -100,7 +99,7 @@ export function SignIn({ notice }: { notice?: string | undefined }) {
           {pending ? 'Signing in…' : 'Sign in'}
         </button>
         <p className="muted small hint">
-          Use an API key of your account with the trade or read scope. The secret signs this one request and is not kept: the session lasts until
+          Use an API key of your account (an operator's admin key opens the operator view). The secret signs this one request and is not kept: the session lasts until
           you sign out or it expires.
         </p>
       </form>
