@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string) error {
 	group := fs.String("group", env("OMS_PROCESSOR_GROUP", "processor"), "consumer group")
 	txnID := fs.String("transactional-id", env("OMS_TRANSACTIONAL_ID", ""), "transactional id, unique and stable per instance (env OMS_TRANSACTIONAL_ID; e.g. the pod name of a StatefulSet)")
 	debugAddr := fs.String("debug-addr", env("OMS_DEBUG_ADDR", ":9091"), "metrics and pprof listen address (env OMS_DEBUG_ADDR)")
-	paperFunding := fs.Bool("paper-funding", env("OMS_PAPER_FUNDING", "") == "1", "fund every new account like the demo account (paper trading only)")
+	fundingFlag := fs.String("funding", env("OMS_FUNDING", ""), `every new account's starting balances, "USD=1000000,BTC=10" (paper trading; env OMS_FUNDING, which the gateway and the Lambdas read too)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,10 +51,9 @@ func run(ctx context.Context, args []string) error {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil)).With("service", "processor")
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	funding := map[string]money.Decimal{}
-	if *paperFunding {
-		d := money.MustParse
-		funding = map[string]money.Decimal{"USD": d("1000000"), "BTC": d("10"), "ETH": d("100"), "SOL": d("1000")}
+	funding, err := money.ParseAmounts(*fundingFlag)
+	if err != nil {
+		return fmt.Errorf("-funding (OMS_FUNDING): %w", err)
 	}
 	kopts, err := kafkabus.AuthOptions(ctx, env("OMS_KAFKA_AUTH", kafkabus.AuthNone))
 	if err != nil {

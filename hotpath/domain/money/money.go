@@ -6,6 +6,7 @@ package money
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -263,4 +264,18 @@ func ParseAmounts(s string) (map[string]Decimal, error) {
 		out[asset] = d
 	}
 	return out, nil
+}
+
+// FormatAmounts writes amounts in ParseAmounts' format, assets in name order.
+func FormatAmounts(m map[string]Decimal) string {
+	assets := make([]string, 0, len(m))
+	for a := range m {
+		assets = append(assets, a)
+	}
+	sort.Strings(assets)
+	parts := make([]string, len(assets))
+	for i, a := range assets {
+		parts[i] = a + "=" + m[a].String()
+	}
+	return strings.Join(parts, ",")
 }

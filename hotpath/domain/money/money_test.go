@@ -122,3 +122,23 @@ func TestParseAmounts(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatAmountsRoundTrips(t *testing.T) {
+	in := map[string]money.Decimal{"USD": money.MustParse("1000000"), "BTC": money.MustParse("10.5"), "ETH": money.MustParse("0.00000001")}
+	s := money.FormatAmounts(in)
+	if s != "BTC=10.5,ETH=0.00000001,USD=1000000" {
+		t.Fatalf("format: %q", s)
+	}
+	out, err := money.ParseAmounts(s)
+	if err != nil || len(out) != len(in) {
+		t.Fatalf("parse %q: %v %v", s, out, err)
+	}
+	for a, v := range in {
+		if !out[a].Equal(v) {
+			t.Errorf("%s: %s, want %s", a, out[a], v)
+		}
+	}
+	if money.FormatAmounts(nil) != "" {
+		t.Error("no amounts should format as the empty string")
+	}
+}

@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crypto-oms/crypto-oms/hotpath/domain/money"
 	"github.com/crypto-oms/crypto-oms/hotpath/domain/order"
+	"github.com/crypto-oms/crypto-oms/hotpath/internal/local"
 )
 
 // processorProc is the processor binary running as its own OS process, so it can be SIGKILLed.
@@ -51,7 +53,7 @@ func buildProcessor(t *testing.T) string {
 func startProcessor(t *testing.T, bin, broker string) *processorProc {
 	t.Helper()
 	out := &syncBuffer{}
-	cmd := exec.Command(bin, "-brokers", broker, "-transactional-id", "crash-test-0", "-paper-funding")
+	cmd := exec.Command(bin, "-brokers", broker, "-transactional-id", "crash-test-0", "-funding", money.FormatAmounts(local.DemoFunding()))
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
