@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -63,8 +64,13 @@ func openDashboards(ctx context.Context, base string, n, watching int) (*dashboa
 		go func() {
 			defer d.wg.Done()
 			for {
-				// No deadline per read (a timer each, which a browser does not pay); close ends it.
-				if _, _, err := c.Read(context.Background()); err != nil {
+				// Read and discard without a deadline or a buffer per frame: the dashboards share the
+				// machine (and here the process) with the system, so what they cost is taken from it.
+				_, r, err := c.Reader(context.Background())
+				if err == nil {
+					_, err = io.Copy(io.Discard, r)
+				}
+				if err != nil {
 					var ce websocket.CloseError
 					if errors.As(err, &ce) && ctx.Err() == nil {
 						d.mu.Lock()

@@ -68,8 +68,10 @@ type Result struct {
 	Batch    Phase     `json:"pipelineBatch"`
 	OpenLoop Phase     `json:"openLoop"`
 	OpenWS   Phase     `json:"openLoopWithDashboards"`
-	Ceiling  Ceiling   `json:"ceiling"`
-	Core     Core      `json:"processorCore"`
+	// OpenWSAll is the same with every dashboard on the trading account: the fan-out's worst case.
+	OpenWSAll Phase   `json:"openLoopWithDashboardsAllOnAccount"`
+	Ceiling   Ceiling `json:"ceiling"`
+	Core      Core    `json:"processorCore"`
 }
 
 // Phase is one load phase.
@@ -128,7 +130,7 @@ func run(ctx context.Context, args []string) error {
 	fs.BoolVar(&o.skipCeiling, "skip-ceiling", false, "skip the ceiling measurements")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (system included when in-process)")
 	fs.IntVar(&o.dashboards, "dashboards", 100, "WebSocket dashboards connected during the last open-loop phase (0: skip it)")
-	fs.IntVar(&o.watching, "watching", 10, "how many of the dashboards are on the trading account and take its orders, executions and balances (the rest watch the market)")
+	fs.IntVar(&o.watching, "watching", 10, "how many of the dashboards are on the trading account and take its orders, executions and balances (the rest watch the market); a second phase then puts all of them on it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -181,18 +183,15 @@ func run(ctx context.Context, args []string) error {
 	res.OpenLoop = openLoop(ctx, base, o, lat)
 	printPhase(res.OpenLoop)
 	if o.dashboards > 0 {
-		fmt.Printf("open loop at %d orders/s with %d dashboards connected (%d on the trading account), %s...\n", o.rate, o.dashboards, min(o.watching, o.dashboards), o.duration)
-		dash, err := openDashboards(ctx, base, o.dashboards, o.watching)
-		if err != nil {
-			return fmt.Errorf("dashboards: %w", err)
+		var err error
+		if res.OpenWS, err = dashboardPhase(ctx, base, o, o.watching, lat); err != nil {
+			return err
 		}
-		res.OpenWS = openLoop(ctx, base, o, lat)
-		res.OpenWS.Mode = fmt.Sprintf("open+%dws(%d on the account)", o.dashboards, min(o.watching, o.dashboards))
-		res.OpenWS.DashboardFrames = dash.frames.Load()
-		res.OpenWS.DashboardsCutOff = dash.cutOff()
-		dash.close()
-		printPhase(res.OpenWS)
-		fmt.Printf("  dashboards received %d frames; closed by the server: %v\n", res.OpenWS.DashboardFrames, res.OpenWS.DashboardsCutOff)
+		if o.watching < o.dashboards {
+			if res.OpenWSAll, err = dashboardPhase(ctx, base, o, o.dashboards, lat); err != nil {
+				return err
+			}
+		}
 	}
 
 	if !o.skipCeiling {
@@ -214,6 +213,25 @@ func run(ctx context.Context, args []string) error {
 	fmt.Printf("pipeline_orders_per_s=%.0f p99_ack_ms=%.2f p99_report_ms=%.2f ceiling_http_per_s=%.0f core_orders_per_s=%.0f\n",
 		best.PipelinePerS, res.Pipeline.Ack.P99, best.Report.P99, res.Ceiling.HTTPPerSec, res.Core.OrdersPerSec)
 	return nil
+}
+
+// dashboardPhase runs the open loop with o.dashboards dashboards connected, watching of them on the
+// trading account.
+func dashboardPhase(ctx context.Context, base string, o options, watching int, lat *reportWatcher) (Phase, error) {
+	watching = min(watching, o.dashboards)
+	fmt.Printf("open loop at %d orders/s with %d dashboards connected (%d on the trading account), %s...\n", o.rate, o.dashboards, watching, o.duration)
+	dash, err := openDashboards(ctx, base, o.dashboards, watching)
+	if err != nil {
+		return Phase{}, fmt.Errorf("dashboards: %w", err)
+	}
+	p := openLoop(ctx, base, o, lat)
+	p.Mode = fmt.Sprintf("open+%dws(%d on the account)", o.dashboards, watching)
+	p.DashboardFrames = dash.frames.Load()
+	p.DashboardsCutOff = dash.cutOff()
+	dash.close()
+	printPhase(p)
+	fmt.Printf("  dashboards received %d frames; closed by the server: %v\n", p.DashboardFrames, p.DashboardsCutOff)
+	return p, nil
 }
 
 func printPhase(p Phase) {
@@ -578,7 +596,7 @@ func write(dir string, r Result) error {
 	var md strings.Builder
 	fmt.Fprintf(&md, "# omsbench %s\n\n%d CPUs, %s. Load generator, system and broker share the machine.\n\n", r.When.Format(time.RFC3339), r.CPUs, r.Go)
 	fmt.Fprintf(&md, "| phase | accepted/s | pipeline orders/s | ack p50 | ack p99 | ack p99.9 | ack max | report p50 | report p99 | report p99.9 | report max |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
-	for _, p := range []Phase{r.Pipeline, r.Batch, r.OpenLoop, r.OpenWS} {
+	for _, p := range []Phase{r.Pipeline, r.Batch, r.OpenLoop, r.OpenWS, r.OpenWSAll} {
 		if p.Mode == "" {
 			continue
 		}
