@@ -157,6 +157,19 @@ func EnsureTopics(ctx context.Context, seeds []string, topics map[string]int32, 
 // offset at call time, in order, calling fn for each data record. It is how the processor rebuilds an
 // account's state from its own reports.
 func ReadPartition(ctx context.Context, seeds []string, topic string, partition int32, fn func(*kgo.Record) error, opts ...kgo.Opt) error {
+	return readPartition(ctx, seeds, topic, partition, false, fn, opts...)
+}
+
+// ErrTruncated is returned by ReadWholePartition when retention has deleted the start of the log.
+var ErrTruncated = errors.New("the log no longer starts at offset 0")
+
+// ReadWholePartition is ReadPartition for a fold that needs every record since the first: it fails with
+// ErrTruncated, before reading anything, when the partition's log start offset is above 0.
+func ReadWholePartition(ctx context.Context, seeds []string, topic string, partition int32, fn func(*kgo.Record) error, opts ...kgo.Opt) error {
+	return readPartition(ctx, seeds, topic, partition, true, fn, opts...)
+}
+
+func readPartition(ctx context.Context, seeds []string, topic string, partition int32, whole bool, fn func(*kgo.Record) error, opts ...kgo.Opt) error {
 	cl, err := kgo.NewClient(append([]kgo.Opt{
 		kgo.SeedBrokers(seeds...),
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: {partition: kgo.NewOffset().AtStart()}}),
@@ -168,6 +181,19 @@ func ReadPartition(ctx context.Context, seeds []string, topic string, partition 
 	}
 	defer cl.Close()
 	adm := kadm.NewClient(cl)
+	if whole {
+		starts, err := adm.ListStartOffsets(ctx, topic)
+		if err != nil {
+			return fmt.Errorf("read %s/%d: start offsets: %w: %v", topic, partition, ErrUnavailable, err)
+		}
+		start, ok := starts.Lookup(topic, partition)
+		if !ok || start.Err != nil {
+			return fmt.Errorf("read %s/%d: no start offset", topic, partition)
+		}
+		if start.Offset > 0 {
+			return fmt.Errorf("read %s/%d: %w: it starts at %d (records before it were deleted by retention)", topic, partition, ErrTruncated, start.Offset)
+		}
+	}
 	ends, err := adm.ListCommittedOffsets(ctx, topic)
 	if err != nil {
 		return fmt.Errorf("read %s/%d: end offsets: %w: %v", topic, partition, ErrUnavailable, err)

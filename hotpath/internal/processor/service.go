@@ -84,7 +84,9 @@ func (s *Service) rebuild(ctx context.Context, parts []int32) error {
 	for _, p := range parts {
 		eng := NewEngine(s.cfg.Engine)
 		n := 0
-		err := kafkabus.ReadPartition(ctx, s.cfg.Brokers, events.TopicExecutions, p, func(r *kgo.Record) error {
+		// The whole partition or nothing: state folded from a log that retention has cut would be wrong
+		// balances and wrong risk, with nothing to say so (ADR 0002).
+		err := kafkabus.ReadWholePartition(ctx, s.cfg.Brokers, events.TopicExecutions, p, func(r *kgo.Record) error {
 			rep, err := events.DecodeReport(r.Value)
 			if err != nil {
 				s.Stats.Poison.Add(1)
@@ -167,6 +169,12 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 		if fs.IsClientClosed() {
 			return nil
+		}
+		// A rebuild that failed inside this poll (the assignment callback runs in it) leaves a partition
+		// without an engine while its commands may already be in fs: stop before they are skipped and
+		// their offsets committed.
+		if e := assignErr.Load(); e != nil {
+			return fmt.Errorf("processor: %w", *e)
 		}
 		fs.EachError(func(t string, p int32, err error) {
 			if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
