@@ -290,13 +290,25 @@ const TokenSecretDescription = "signs the gateway's short-lived tokens: browser 
 // replays it.
 var CompactedTopics = []string{"control"}
 
+// PermanentTopics are never aged out (retention.ms -1) and not compacted either (cleanup.policy stays
+// delete): account state is the fold of `executions` from its first record (ADR 0002), and the
+// processor and the gateway's WebSocket hub rebuild it by reading each partition from offset 0, so a
+// record deleted by retention would silently change balances and positions; every report matters, so
+// compaction by key would be as wrong. The log grows without bound until processor snapshots bound it
+// (the planned next step of ADR 0002); the MskDiskUsed alarms watch the brokers' disks meanwhile
+// (docs/operations.md).
+var PermanentTopics = []string{"executions"}
+
 // TopicConfigs returns the per-topic configuration the deploy sets on topic t.
 func TopicConfigs(p estate.Profile, t string) map[string]string {
 	cfg := map[string]string{"min.insync.replicas": fmt.Sprint(p.MSK.MinInsyncReplicas)}
-	if slices.Contains(CompactedTopics, t) {
+	switch {
+	case slices.Contains(CompactedTopics, t):
 		// retention.ms does not apply to a compact-only topic.
 		cfg["cleanup.policy"] = "compact"
-	} else {
+	case slices.Contains(PermanentTopics, t):
+		cfg["retention.ms"] = "-1"
+	default:
 		cfg["retention.ms"] = fmt.Sprint(int64(p.MSK.RetentionHours) * 3600 * 1000)
 	}
 	return cfg

@@ -404,6 +404,15 @@ func NewEdge(scope constructs.Construct, id string, props *awscdk.StackProps, in
 	alarm("DlqDepth", "records written to the dead-letter topic", awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
 		Expression: jsii.String(strings.Join(terms, " + ")), UsingMetrics: &dlq, Period: five, Label: jsii.String("dlq records/s"),
 	}), float64(p.Alarms.DLQMessages), 1)
+	// Broker disks: `executions` is kept forever (PermanentTopics), so every broker's data volume only
+	// fills up. MSK reports the share in use per broker; one alarm each, since any full broker stops
+	// its partitions.
+	for b := 1; b <= p.MSK.BrokerCount; b++ {
+		alarm(fmt.Sprintf("MskDiskUsed-%d", b), fmt.Sprintf("MSK broker %d data-log disk used (%%)", b),
+			metric("AWS/Kafka", "KafkaDataLogsDiskUsed", "Maximum", map[string]*string{
+				"Cluster Name": jsii.String(d.MskClusterName), "Broker ID": jsii.String(fmt.Sprint(b)),
+			}), float64(p.Alarms.MSKDiskUsedPercent), 1)
+	}
 	alarm("EsmFailureRecords", "event-source batches that failed into the failure queue",
 		e.FailureQueue.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")}),
 		float64(p.Alarms.DLQMessages), 1)

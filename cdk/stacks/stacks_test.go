@@ -304,9 +304,22 @@ func TestData(t *testing.T) {
 				t.Errorf("topic %s configs %q (%v)", name, raw, err)
 			}
 			// control is keyed KIND/SCOPE/target and must keep every target's latest command for ever;
-			// the other topics age out by time.
+			// the other topics are cleaned up by time.
 			if compact := name == "control"; (cfgs["cleanup.policy"] == "compact") != compact || compact == (cfgs["retention.ms"] != "") {
 				t.Errorf("topic %s: cleanup.policy %q retention.ms %q (compacted: %v)", name, cfgs["cleanup.policy"], cfgs["retention.ms"], compact)
+			}
+			// executions is account state (ADR 0002): never deleted (retention.ms -1) and never compacted;
+			// the others keep the sizing's retention.
+			switch name {
+			case "control":
+			case "executions":
+				if cfgs["retention.ms"] != "-1" || cfgs["cleanup.policy"] != "" {
+					t.Errorf("topic executions: retention.ms %q cleanup.policy %q, want -1 and the default (delete)", cfgs["retention.ms"], cfgs["cleanup.policy"])
+				}
+			default:
+				if want := fmt.Sprint(int64(p.MSK.RetentionHours) * 3600 * 1000); cfgs["retention.ms"] != want {
+					t.Errorf("topic %s: retention.ms %q, want %s (retentionHours %d)", name, cfgs["retention.ms"], want, p.MSK.RetentionHours)
+				}
 			}
 			if tp["PartitionCount"] != float64(want.Partitions) || tp["ReplicationFactor"] != float64(want.ReplicationFactor) {
 				t.Errorf("topic %s = %v partitions x %v replicas, want %d x %d", name, tp["PartitionCount"], tp["ReplicationFactor"], want.Partitions, want.ReplicationFactor)
@@ -796,7 +809,7 @@ func TestAlarms(t *testing.T) {
 	eachProfile(t, func(t *testing.T, e *stacks.Estate) {
 		alarms := resources(t, e.Edge.Stack, "AWS::CloudWatch::Alarm")
 		all := jsonString(alarms)
-		for _, want := range []string{"MaxOffsetLag", "OffsetLag", "HTTPCode_Target_5XX_Count", "TargetResponseTime", "MessagesInPerSec", "ApproximateNumberOfMessagesVisible", "Errors"} {
+		for _, want := range []string{"MaxOffsetLag", "OffsetLag", "HTTPCode_Target_5XX_Count", "TargetResponseTime", "MessagesInPerSec", "ApproximateNumberOfMessagesVisible", "Errors", "KafkaDataLogsDiskUsed"} {
 			if !strings.Contains(all, `"`+want+`"`) {
 				t.Errorf("no alarm on %s", want)
 			}
@@ -805,6 +818,31 @@ func TestAlarms(t *testing.T) {
 			if len(asSlice(a["AlarmActions"])) == 0 {
 				t.Errorf("alarm %s notifies nobody", id)
 			}
+		}
+		// executions is kept forever, so every broker's disk has its own alarm at the sizing's threshold.
+		brokers := map[string]bool{}
+		for id, a := range alarms {
+			if a["MetricName"] != "KafkaDataLogsDiskUsed" {
+				continue
+			}
+			dims := map[string]any{}
+			for _, d := range asSlice(a["Dimensions"]) {
+				dims[fmt.Sprint(get(d, "Name"))] = get(d, "Value")
+			}
+			if a["Namespace"] != "AWS/Kafka" || a["Statistic"] != "Maximum" || a["Period"] != float64(300) ||
+				a["Threshold"] != float64(e.Sizing.Alarms.MSKDiskUsedPercent) || a["ComparisonOperator"] != "GreaterThanOrEqualToThreshold" ||
+				dims["Cluster Name"] != e.Data.MskClusterName || len(dims) != 2 {
+				t.Errorf("disk alarm %s = %s", id, jsonString(a))
+			}
+			brokers[fmt.Sprint(dims["Broker ID"])] = true
+		}
+		for b := 1; b <= e.Sizing.MSK.BrokerCount; b++ {
+			if !brokers[fmt.Sprint(b)] {
+				t.Errorf("no disk alarm for broker %d (have %v)", b, brokers)
+			}
+		}
+		if len(brokers) != e.Sizing.MSK.BrokerCount {
+			t.Errorf("disk alarms for brokers %v, want 1..%d", brokers, e.Sizing.MSK.BrokerCount)
 		}
 	})
 }

@@ -187,6 +187,10 @@ type Alarms struct {
 	DLQMessages int `json:"dlqMessages"`
 	// LambdaErrors is the number of errors of one function in 5 minutes.
 	LambdaErrors int `json:"lambdaErrors"`
+	// MSKDiskUsedPercent is the share of one MSK broker's data volume in use (KafkaDataLogsDiskUsed,
+	// maximum over 5 minutes). The executions topic is kept forever (ADR 0002), so broker disks only
+	// fill up; this alarm is the warning to add storage (docs/operations.md).
+	MSKDiskUsedPercent int `json:"mskDiskUsedPercent"`
 }
 
 // Frontend configures the CloudFront distribution.
@@ -370,8 +374,11 @@ func (s Sizing) Validate() error {
 		if p.ALB.DomainName == "" || !strings.HasPrefix(p.ALB.CertificateARN, "arn:") {
 			bad("alb.domainName and alb.certificateArn are required")
 		}
-		if a := p.Alarms; a.ConsumerLagMessages < 1 || a.HTTP5xxPercent < 1 || a.P99LatencyMs < 1 || a.DLQMessages < 1 || a.LambdaErrors < 1 {
+		if a := p.Alarms; a.ConsumerLagMessages < 1 || a.HTTP5xxPercent < 1 || a.P99LatencyMs < 1 || a.DLQMessages < 1 || a.LambdaErrors < 1 || a.MSKDiskUsedPercent < 1 {
 			bad("alarms thresholds must all be >= 1")
+		}
+		if p.Alarms.MSKDiskUsedPercent >= 100 {
+			bad("alarms.mskDiskUsedPercent %d must be below 100: a full broker disk stops the cluster", p.Alarms.MSKDiskUsedPercent)
 		}
 		if p.Logs.RetentionDays < 1 {
 			bad("logs.retentionDays missing")

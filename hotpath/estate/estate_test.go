@@ -57,3 +57,38 @@ func TestRouteMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestAlarmThresholds: every profile sets every alarm threshold, and the MSK disk alarm fires before a
+// broker volume is full (the executions topic is kept forever, docs/operations.md).
+func TestAlarmThresholds(t *testing.T) {
+	s, err := estate.LoadSizing()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range s.Profiles {
+		a := p.Alarms
+		for field, v := range map[string]int{
+			"consumerLagMessages": a.ConsumerLagMessages, "http5xxPercent": a.HTTP5xxPercent, "p99LatencyMs": a.P99LatencyMs,
+			"dlqMessages": a.DLQMessages, "lambdaErrors": a.LambdaErrors, "mskDiskUsedPercent": a.MSKDiskUsedPercent,
+		} {
+			if v < 1 {
+				t.Errorf("profile %s: alarms.%s = %d, want >= 1", name, field, v)
+			}
+		}
+		if a.MSKDiskUsedPercent >= 100 {
+			t.Errorf("profile %s: alarms.mskDiskUsedPercent = %d, want below 100", name, a.MSKDiskUsedPercent)
+		}
+	}
+	for _, bad := range []int{0, 100, 120} {
+		s, err := estate.LoadSizing()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := s.Profiles["dev"]
+		p.Alarms.MSKDiskUsedPercent = bad
+		s.Profiles["dev"] = p
+		if err := s.Validate(); err == nil {
+			t.Errorf("Validate accepted alarms.mskDiskUsedPercent = %d", bad)
+		}
+	}
+}

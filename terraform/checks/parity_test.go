@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"regexp"
 	"sort"
@@ -154,6 +155,43 @@ func (p *parity) topics(t *testing.T) {
 		same(t, name+" replication", c["ReplicationFactor"], f["replication_factor"])
 		same(t, name+" configs", decodeConfigs(t, c["Configs"]), decodeConfigs(t, f["configs"]))
 	}
+
+	// The lists both tools derive topic configs from: compacted topics keep the latest record per key,
+	// permanent ones (account state, ADR 0002) are never deleted and never compacted.
+	msk := p.tf.Children["msk"]
+	sameSet(t, "compacted topics", strings2any(stacks.CompactedTopics), tfeval.ToGo(msk.Locals["compacted"]))
+	sameSet(t, "permanent topics", strings2any(stacks.PermanentTopics), tfeval.ToGo(msk.Locals["permanent"]))
+	for _, name := range stacks.PermanentTopics {
+		for side, v := range map[string]any{"CDK": cdk[name]["Configs"], "Terraform": tf[name]["configs"]} {
+			m := configMap(t, v)
+			if m["retention.ms"] != "-1" || m["cleanup.policy"] != nil {
+				t.Errorf("%s: permanent topic %s has retention.ms %v, cleanup.policy %v; want -1 and the default (delete)", side, name, m["retention.ms"], m["cleanup.policy"])
+			}
+		}
+	}
+}
+
+// configMap decodes a base64 topic config (JSON of strings) into a map.
+func configMap(t *testing.T, v any) map[string]any {
+	t.Helper()
+	s, _ := v.(string)
+	m := map[string]any{}
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(raw, &m)
+	}
+	if err != nil {
+		t.Errorf("topic configs %q: %v", s, err)
+	}
+	return m
+}
+
+func strings2any(l []string) []any {
+	out := make([]any, len(l))
+	for i, s := range l {
+		out[i] = s
+	}
+	return out
 }
 
 func (p *parity) redis(t *testing.T) {
@@ -848,7 +886,18 @@ func (p *parity) alarms(t *testing.T) {
 	}
 	cdk := map[string]string{}
 	for _, r := range p.cdk.all("AWS::CloudWatch::Alarm") {
-		cdk[norm(r.Props["AlarmDescription"])] = render(r.Props["Threshold"], r.Props["EvaluationPeriods"], r.Props["ComparisonOperator"], r.Props["TreatMissingData"])
+		c := r.Props
+		m := []string{cdkAlarmMetric(c)}
+		for _, q := range asList(c["Metrics"]) {
+			if ms := get(q, "MetricStat"); ms != nil {
+				m = append(m, cdkAlarmMetric(map[string]any{
+					"Namespace": get(ms, "Metric.Namespace"), "MetricName": get(ms, "Metric.MetricName"), "Dimensions": get(ms, "Metric.Dimensions"),
+					"Statistic": get(ms, "Stat"), "Period": get(ms, "Period"),
+				}))
+			}
+		}
+		sort.Strings(m)
+		cdk[norm(c["AlarmDescription"])] = render(c["Threshold"], c["EvaluationPeriods"], c["ComparisonOperator"], c["TreatMissingData"]) + strings.Join(m, "")
 	}
 	tf := map[string]string{}
 	for addr := range p.tf.Children["observability"].Resources {
@@ -857,7 +906,17 @@ func (p *parity) alarms(t *testing.T) {
 		}
 		for _, in := range p.tfAll(t, "observability", addr) {
 			v := in.Values
-			tf[norm(v["alarm_description"])] = render(v["threshold"], v["evaluation_periods"], v["comparison_operator"], v["treat_missing_data"])
+			m := []string{tfAlarmMetric(v)}
+			for _, q := range asList(v["metric_query"]) {
+				if ms, ok := get(q, "metric.0").(map[string]any); ok {
+					m = append(m, tfAlarmMetric(map[string]any{
+						"namespace": ms["namespace"], "metric_name": ms["metric_name"], "dimensions": ms["dimensions"],
+						"statistic": ms["stat"], "period": ms["period"],
+					}))
+				}
+			}
+			sort.Strings(m)
+			tf[norm(v["alarm_description"])] = render(v["threshold"], v["evaluation_periods"], v["comparison_operator"], v["treat_missing_data"]) + strings.Join(m, "")
 		}
 	}
 	same(t, "alarm count", len(cdk), len(tf))
@@ -868,6 +927,57 @@ func (p *parity) alarms(t *testing.T) {
 		}
 		same(t, "alarm "+desc, c, f)
 	}
+}
+
+// alarmDimensionValues are the dimensions whose values both tools write as the same literal; the
+// others (cluster, function, queue, load balancer names) differ by design or are references, and only
+// their presence is compared.
+var alarmDimensionValues = map[string]bool{"Broker ID": true, "Topic": true, "Consumer Group": true}
+
+// alarmMetric renders one metric of an alarm: namespace, name, statistic, period and dimensions. An
+// alarm on a math expression has no metric of its own and renders as empty; its metrics are rendered
+// one by one.
+func alarmMetric(namespace, name, stat, period any, dims map[string]any) string {
+	if namespace == nil && name == nil {
+		return ""
+	}
+	keys := make([]string, 0, len(dims))
+	for k := range dims {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		if alarmDimensionValues[k] {
+			keys[i] = k + "=" + norm(dims[k])
+		}
+	}
+	return " " + norm(namespace) + "/" + norm(name) + " " + norm(stat) + " " + norm(period) + "s {" + strings.Join(keys, ",") + "}"
+}
+
+func cdkAlarmMetric(c map[string]any) string {
+	dims := map[string]any{}
+	for _, d := range asList(c["Dimensions"]) {
+		dims[norm(get(d, "Name"))] = get(d, "Value")
+	}
+	stat := c["Statistic"]
+	if stat == nil {
+		stat = c["ExtendedStatistic"]
+	}
+	return alarmMetric(c["Namespace"], c["MetricName"], stat, c["Period"], dims)
+}
+
+func tfAlarmMetric(v map[string]any) string {
+	dims, _ := v["dimensions"].(map[string]any)
+	stat := v["statistic"]
+	if stat == nil {
+		stat = v["extended_statistic"]
+	}
+	return alarmMetric(v["namespace"], v["metric_name"], stat, v["period"], dims)
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }
 
 // accessTables compares the least-privilege tables both tools generate their IAM policies from: the

@@ -256,3 +256,24 @@ func Tail(ctx context.Context, seeds []string, topic string, fromStart bool, fn 
 		fs.EachRecord(fn)
 	}
 }
+
+// TruncatedPartitions returns the partitions of topic whose log no longer starts at offset 0, with the
+// offset each starts at now.
+func TruncatedPartitions(ctx context.Context, seeds []string, topic string, opts ...kgo.Opt) (map[int32]int64, error) {
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(seeds...)}, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("start offsets of %s: %w", topic, err)
+	}
+	defer cl.Close()
+	starts, err := kadm.NewClient(cl).ListStartOffsets(ctx, topic)
+	if err != nil {
+		return nil, fmt.Errorf("start offsets of %s: %w: %v", topic, ErrUnavailable, err)
+	}
+	out := map[int32]int64{}
+	starts.Each(func(o kadm.ListedOffset) {
+		if o.Err == nil && o.Offset > 0 {
+			out[o.Partition] = o.Offset
+		}
+	})
+	return out, nil
+}

@@ -41,10 +41,16 @@ func TestReadWholePartition(t *testing.T) {
 	if got, err := read(true); err != nil || got != "abcd" {
 		t.Fatalf("whole log: %q %v", got, err)
 	}
+	if cut, err := kafkabus.TruncatedPartitions(ctx, k.Addrs(), "log"); err != nil || len(cut) != 0 {
+		t.Fatalf("whole log reported cut: %v %v", cut, err)
+	}
 	offsets := kadm.Offsets{}
 	offsets.Add(kadm.Offset{Topic: "log", Partition: 0, At: 2})
 	if res, err := kadm.NewClient(cl).DeleteRecords(ctx, offsets); err != nil || res.Error() != nil {
 		t.Fatalf("delete records: %v %v", err, res.Error())
+	}
+	if cut, err := kafkabus.TruncatedPartitions(ctx, k.Addrs(), "log"); err != nil || len(cut) != 1 || cut[0] != 2 {
+		t.Fatalf("cut log: %v %v, want partition 0 starting at 2", cut, err)
 	}
 	if got, err := read(true); !errors.Is(err, kafkabus.ErrTruncated) || got != "" {
 		t.Fatalf("truncated log: read %q, err %v; want ErrTruncated before reading anything", got, err)

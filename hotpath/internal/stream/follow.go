@@ -37,6 +37,13 @@ func Follow(ctx context.Context, brokers []string, h *Hub, onTick func(events.Pr
 			h.OnTick(t)
 		}
 	})
+	// Balances and positions here are for display; the processor, which decides with them, refuses a
+	// cut log (kafkabus.ReadWholePartition). The stream goes on, and says loudly that it may be wrong.
+	if cut, err := kafkabus.TruncatedPartitions(ctx, brokers, events.TopicExecutions, opts...); err != nil {
+		h.log.Warn("stream: cannot check that executions is whole", "err", err)
+	} else if len(cut) > 0 {
+		h.log.Error("stream: executions no longer starts at offset 0 (retention deleted reports): dashboards' balances and positions are folded from part of the history", "partitions", cut)
+	}
 	tail(1, events.TopicExecutions, true, func(r *kgo.Record) {
 		if rep, err := events.DecodeReport(r.Value); err == nil {
 			h.OnReport(rep)

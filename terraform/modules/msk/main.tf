@@ -15,13 +15,25 @@ locals {
   # survives however old it is (the CDK app's CompactedTopics); retention.ms does not apply to it.
   compacted = ["control"]
 
+  # executions is never aged out (retention.ms -1) and not compacted either (cleanup.policy stays
+  # delete): account state is the fold of executions from its first record (ADR 0002), and the
+  # processor and the gateway's WebSocket hub rebuild it from offset 0, so a deleted report would
+  # silently change balances. The log grows without bound until processor snapshots bound it (ADR 0002);
+  # the msk-disk-used alarms watch the broker disks meanwhile (the CDK app's PermanentTopics).
+  permanent = ["executions"]
+
   # Topic configs as base64-encoded JSON of string values, as the MSK topic API takes them (and the
   # same bytes the CDK app sends, so both tools converge on one topic definition).
   topic_configs = {
     for t, _ in var.msk.topics : t => base64encode(jsonencode(merge(
       { "min.insync.replicas" = tostring(var.msk.minInsyncReplicas) },
-      contains(local.compacted, t) ? { "cleanup.policy" = "compact" } : { "retention.ms" = tostring(var.msk.retentionHours * 3600 * 1000) },
+      contains(local.compacted, t) ? { "cleanup.policy" = "compact" } : { "retention.ms" = local.retention_ms[t] },
     )))
+  }
+
+  # retention.ms of the topics cleaned up by time: -1 (never) for the permanent ones.
+  retention_ms = {
+    for t, _ in var.msk.topics : t => contains(local.permanent, t) ? "-1" : tostring(var.msk.retentionHours * 3600 * 1000)
   }
 }
 

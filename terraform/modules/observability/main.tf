@@ -140,6 +140,26 @@ resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
   }
 }
 
+# Broker disks: executions is kept forever (modules/msk local.permanent), so every broker's data
+# volume only fills up. MSK reports the share in use per broker; one alarm each, since any full broker
+# stops its partitions.
+resource "aws_cloudwatch_metric_alarm" "msk_disk_used" {
+  for_each = toset([for b in local.brokers : tostring(b)])
+
+  alarm_name          = "${var.name}-msk-disk-used-${each.key}"
+  alarm_description   = "MSK broker ${each.key} data-log disk used (%)"
+  namespace           = "AWS/Kafka"
+  metric_name         = "KafkaDataLogsDiskUsed"
+  statistic           = "Maximum"
+  period              = local.period
+  evaluation_periods  = 1
+  threshold           = var.alarms.mskDiskUsedPercent
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  dimensions          = { "Cluster Name" = var.msk_cluster_name, "Broker ID" = each.key }
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+}
+
 resource "aws_cloudwatch_metric_alarm" "esm_failures" {
   alarm_name          = "${var.name}-esm-failure-records"
   alarm_description   = "event-source batches that failed into the failure queue"

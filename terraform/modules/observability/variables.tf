@@ -11,6 +11,7 @@ variable "alarms" {
     p99LatencyMs        = number
     dlqMessages         = number
     lambdaErrors        = number
+    mskDiskUsedPercent  = number
   })
 }
 
@@ -28,7 +29,7 @@ variable "dead_letter_topic" {
 }
 
 variable "broker_count" {
-  description = "MSK broker count (the DLQ metric is per broker)."
+  description = "MSK broker count (the DLQ and disk metrics are per broker)."
   type        = number
 }
 
