@@ -188,16 +188,24 @@ func (h *Hub) drain() {
 func (h *Hub) flush() {
 	for id, u := range h.dirty {
 		if len(u.newExecs) > 0 {
-			h.publishUser(id, "executions", func() any {
-				rs := make([]reportJSON, len(u.newExecs))
-				for i, r := range u.newExecs {
-					rs[i] = reportData(r)
-				}
-				return map[string]any{"executions": rs}
-			})
+			rs := make([]json.RawMessage, len(u.newExecs))
+			for i, r := range u.newExecs {
+				rs[i] = reportData(r)
+			}
+			for _, c := range chunks(rs) {
+				h.publishUser(id, "executions", func() any { return map[string]any{"executions": c} })
+			}
 		}
 		if len(u.changed) > 0 {
-			h.publishUser(id, "orders", func() any { return map[string]any{"orders": u.changed} })
+			vs := make([]json.RawMessage, 0, len(u.changed))
+			for _, v := range u.changed {
+				if b := h.encode(v); b != nil {
+					vs = append(vs, b)
+				}
+			}
+			for _, c := range chunks(vs) {
+				h.publishUser(id, "orders", func() any { return map[string]any{"orders": c} })
+			}
 		}
 		if u.balancesDirty {
 			h.publishUser(id, "balances", func() any { return map[string]any{"balances": balancesData(u.acct)} })
@@ -209,6 +217,28 @@ func (h *Hub) flush() {
 		clear(u.changedAt)
 		delete(h.dirty, id)
 	}
+}
+
+// maxUpdateBytes bounds a coalesced update's payload: a burst goes out in several frames rather than
+// one that a client with a default message limit (32 KiB in some WebSocket libraries) cannot read.
+const maxUpdateBytes = 16 << 10
+
+// chunks splits items into runs of at most maxUpdateBytes (a single larger item goes alone).
+func chunks(items []json.RawMessage) [][]json.RawMessage {
+	var out [][]json.RawMessage
+	var cur []json.RawMessage
+	n := 0
+	for _, it := range items {
+		if len(cur) > 0 && n+len(it) > maxUpdateBytes {
+			out, cur, n = append(out, cur), nil, 0
+		}
+		cur = append(cur, it)
+		n += len(it) + 1
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
 }
 
 // watched reports whether the account has connections, and marks it for the next flush if so.

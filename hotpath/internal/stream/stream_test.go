@@ -3,6 +3,7 @@ package stream_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -236,4 +237,75 @@ func TestSlowConsumerIsDisconnected(t *testing.T) {
 	if frames >= 40000 {
 		t.Fatalf("read all %d frames: the consumer was never cut off", frames)
 	}
+}
+
+// TestUserChannelsCoalesce: a burst of reports (as one Kafka fetch delivers them) reaches a dashboard
+// in fewer frames than reports, with nothing lost and nothing reordered: every report on `executions`
+// in the order it happened, every order on `orders` ending in its latest state, seq without gaps.
+func TestUserChannelsCoalesce(t *testing.T) {
+	h, srv := newHub(t, "acct-1")
+	c := dial(t, srv, "")
+	for _, ch := range []string{"orders", "executions"} {
+		c.send(`{"op":"subscribe","channel":"` + ch + `"}`)
+		c.next()
+		c.next()
+	}
+	const n = 200
+	now := time.Now()
+	for i := range n {
+		id := order.ID(fmt.Sprintf("o%03d", i))
+		r := events.ExecutionReport{ExecID: string(id) + ":1", OrderID: id, ClientOrderID: "c" + string(id), Account: "acct-1", Symbol: "BTC-USD",
+			Side: order.Buy, Type: order.Limit, TimeInForce: order.IOC, ExecType: order.ExecNew, Status: order.New, Quantity: d("0.001"),
+			Price: d("20000"), LeavesQty: d("0.001"), ReferencePrice: d("20000"), Seq: 1, CreatedAt: now, TransactTime: now}
+		h.OnReport(r)
+		r.ExecID, r.ExecType, r.Status, r.LeavesQty, r.Seq = string(id)+":2", order.ExecExpired, order.Expired, d("0"), 2
+		h.OnReport(r)
+	}
+	var execIDs []string
+	final := map[string]string{}
+	seqs := map[string]float64{"orders": 1, "executions": 1}
+	frames := 0
+	for len(execIDs) < 2*n || len(final) < n || !allExpired(final) {
+		f := c.next()
+		ch := f["channel"].(string)
+		if f["seq"].(float64) != seqs[ch]+1 {
+			t.Fatalf("%s: seq %v after %v", ch, f["seq"], seqs[ch])
+		}
+		seqs[ch]++
+		frames++
+		data := f["data"].(map[string]any)
+		switch ch {
+		case "executions":
+			for _, r := range data["executions"].([]any) {
+				execIDs = append(execIDs, r.(map[string]any)["execId"].(string))
+			}
+		case "orders":
+			for _, o := range data["orders"].([]any) {
+				o := o.(map[string]any)
+				final[o["orderId"].(string)] = o["status"].(string)
+			}
+		}
+	}
+	for i := range n {
+		id := fmt.Sprintf("o%03d", i)
+		if execIDs[2*i] != id+":1" || execIDs[2*i+1] != id+":2" {
+			t.Fatalf("reports out of order or missing around %s: %v", id, execIDs[max(0, 2*i-2):min(len(execIDs), 2*i+4)])
+		}
+	}
+	if len(execIDs) != 2*n {
+		t.Fatalf("%d reports delivered, want %d", len(execIDs), 2*n)
+	}
+	if frames >= 2*n {
+		t.Errorf("%d frames for %d reports: nothing was coalesced", frames, 2*n)
+	}
+	t.Logf("%d reports and %d order updates in %d frames", 2*n, 2*n, frames)
+}
+
+func allExpired(m map[string]string) bool {
+	for _, s := range m {
+		if s != "EXPIRED" {
+			return false
+		}
+	}
+	return true
 }
