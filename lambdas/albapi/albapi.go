@@ -119,8 +119,8 @@ type Authenticator struct {
 	TokenSecret []byte
 }
 
-// DevKeyPrefix starts the key id reported for dev-mode requests, so audit records show them as such.
-const DevKeyPrefix = "dev:"
+// DevKeyPrefix starts the key id reported for dev-mode requests (auth.DevKeyPrefix).
+const DevKeyPrefix = auth.DevKeyPrefix
 
 // Authenticate returns the key that signed r. The ALB hands over the query as a map, so the signed
 // path-with-query is rebuilt: every ordering of the parameters is tried (up to five parameters), then
@@ -168,34 +168,25 @@ func (a *Authenticator) Authenticate(ctx context.Context, r Request) (auth.Key, 
 	}
 }
 
-// session authenticates a request by its session cookie, as the gateway does (same codes).
+// session authenticates a request by its session cookie (auth.CheckSession), with the gateway's codes.
 func (a *Authenticator) session(ctx context.Context, r Request, tok string) (auth.Key, error) {
-	if r.Header(auth.SessionHeader) == "" {
-		return auth.Key{}, Errf(Unauthenticated, "SESSION_HEADER_REQUIRED", "", "requests authenticated by the session cookie must carry the X-OMS-Session header")
-	}
-	invalid := Errf(Unauthenticated, "INVALID_SESSION", "", "the session is not valid (its key was revoked or rotated, or it was not issued here); sign in again")
-	id, err := auth.SessionKeyID(tok)
-	if err != nil {
-		return auth.Key{}, invalid
-	}
-	k, err := a.Keys.Lookup(ctx, id)
-	if err != nil {
-		if errors.Is(err, auth.ErrUnknown) {
-			return auth.Key{}, invalid
-		}
-		return auth.Key{}, &Error{Kind: Unavailable, Code: "AUTH_UNAVAILABLE", Msg: "cannot verify API keys right now", Err: err}
-	}
 	now := time.Now
 	if a.Now != nil {
 		now = a.Now
 	}
-	switch _, err := auth.VerifySession(a.TokenSecret, tok, k, now()); {
+	k, err := auth.CheckSession(a.TokenSecret, tok, r.Header(auth.SessionHeader), now(),
+		func(id string) (auth.Key, error) { return a.Keys.Lookup(ctx, id) })
+	switch {
 	case err == nil:
 		return k, nil
+	case errors.Is(err, auth.ErrSessionHeader):
+		return auth.Key{}, Errf(Unauthenticated, "SESSION_HEADER_REQUIRED", "", "requests authenticated by the session cookie must carry the X-OMS-Session header")
 	case errors.Is(err, auth.ErrSessionExpired):
 		return auth.Key{}, Errf(Unauthenticated, "SESSION_EXPIRED", "", "the session expired; sign in again")
+	case errors.Is(err, auth.ErrBadSession):
+		return auth.Key{}, Errf(Unauthenticated, "INVALID_SESSION", "", "the session is not valid (its key was revoked or rotated, or it was not issued here); sign in again")
 	default:
-		return auth.Key{}, invalid
+		return auth.Key{}, &Error{Kind: Unavailable, Code: "AUTH_UNAVAILABLE", Msg: "cannot verify API keys right now", Err: err}
 	}
 }
 

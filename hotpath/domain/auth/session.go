@@ -28,7 +28,37 @@ const (
 var (
 	ErrSessionExpired = errors.New("session expired")
 	ErrBadSession     = errors.New("invalid session token")
+	ErrSessionHeader  = errors.New("session cookie without the " + SessionHeader + " header")
 )
+
+// DevKeyPrefix starts the key id of an unsigned dev-mode request (a local run's demo account), so
+// audit records and GET /api/session show it as such.
+const DevKeyPrefix = "dev:"
+
+// CheckSession authenticates a request by its session cookie, the same way for the gateway and the
+// Lambda edges: token is the cookie's value, header the request's SessionHeader value, lookup finds a
+// key by id (ErrUnknown when there is none). It returns the key behind the session, or ErrSessionHeader,
+// ErrBadSession, ErrSessionExpired, or lookup's own error when the key store cannot answer.
+func CheckSession(secret []byte, token, header string, now time.Time, lookup func(id string) (Key, error)) (Key, error) {
+	if header == "" {
+		return Key{}, ErrSessionHeader
+	}
+	id, err := SessionKeyID(token)
+	if err != nil {
+		return Key{}, err
+	}
+	k, err := lookup(id)
+	if errors.Is(err, ErrUnknown) {
+		return Key{}, ErrBadSession
+	}
+	if err != nil {
+		return Key{}, err
+	}
+	if _, err := VerifySession(secret, token, k, now); err != nil {
+		return Key{}, err
+	}
+	return k, nil
+}
 
 // Session is what a session token carries. Scopes are not in it: they are read from the key on every
 // request. The token's MAC also covers the key's current secret, so revoking or rotating the key ends

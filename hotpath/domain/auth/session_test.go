@@ -87,3 +87,26 @@ func FuzzSession(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckSession(t *testing.T) {
+	tok, _ := auth.IssueSession(sessSecret, sessKey, t0, time.Hour)
+	down := errors.New("key store down")
+	found := func(string) (auth.Key, error) { return sessKey, nil }
+	for _, tc := range []struct {
+		name, header string
+		lookup       func(string) (auth.Key, error)
+		want         error
+	}{
+		{"valid", "1", found, nil},
+		{"no CSRF header", "", found, auth.ErrSessionHeader},
+		{"key gone", "1", func(string) (auth.Key, error) { return auth.Key{}, auth.ErrUnknown }, auth.ErrBadSession},
+		{"key store down", "1", func(string) (auth.Key, error) { return auth.Key{}, down }, down},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, err := auth.CheckSession(sessSecret, tok, tc.header, t0, tc.lookup)
+			if !errors.Is(err, tc.want) || (err == nil) != (tc.want == nil) || (err == nil && k.ID != "k1") {
+				t.Fatalf("key %q, err %v; want %v", k.ID, err, tc.want)
+			}
+		})
+	}
+}

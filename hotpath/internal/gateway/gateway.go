@@ -203,9 +203,6 @@ func (g *Gateway) authedKey(route string, scope auth.Scope, h keyHandler) http.H
 	}
 }
 
-// DevKeyPrefix marks the key of an unsigned dev-mode request (it has no secret).
-const DevKeyPrefix = "dev:"
-
 // anyScope lets every valid key through authenticate.
 const anyScope auth.Scope = ""
 
@@ -229,7 +226,7 @@ func (g *Gateway) identify(r *http.Request, body []byte) (auth.Key, error) {
 			return g.sessionKey(r, c.Value)
 		}
 		if g.cfg.DevAccount != "" && isLoopback(r.RemoteAddr) {
-			return auth.Key{ID: DevKeyPrefix + string(g.cfg.DevAccount), Account: g.cfg.DevAccount, Scopes: []auth.Scope{auth.ScopeTrade, auth.ScopeRead}}, nil
+			return auth.Key{ID: auth.DevKeyPrefix + string(g.cfg.DevAccount), Account: g.cfg.DevAccount, Scopes: []auth.Scope{auth.ScopeTrade, auth.ScopeRead}}, nil
 		}
 		return auth.Key{}, errf(KindUnauthenticated, "UNAUTHENTICATED", "", "sign the request with X-OMS-Key, X-OMS-Timestamp and X-OMS-Signature, or sign in (POST /api/session)")
 	}
@@ -260,31 +257,21 @@ func (g *Gateway) lookup(r *http.Request, id string) (auth.Key, error) {
 	}
 }
 
-// sessionKey authenticates a request by its session cookie (auth.VerifySession).
+// sessionKey authenticates a request by its session cookie (auth.CheckSession).
 func (g *Gateway) sessionKey(r *http.Request, token string) (auth.Key, error) {
-	if r.Header.Get(auth.SessionHeader) == "" {
-		return auth.Key{}, errf(KindUnauthenticated, "SESSION_HEADER_REQUIRED", "", "requests authenticated by the session cookie must carry the X-OMS-Session header")
-	}
-	invalid := errf(KindUnauthenticated, "INVALID_SESSION", "", "the session is not valid (its key was revoked or rotated, or it was not issued here); sign in again")
-	id, err := auth.SessionKeyID(token)
-	if err != nil {
-		return auth.Key{}, invalid
-	}
-	k, err := g.lookup(r, id)
-	if err != nil {
-		var e *Error
-		if errors.As(err, &e) && e.Code == "INVALID_API_KEY" {
-			return auth.Key{}, invalid
-		}
-		return auth.Key{}, err
-	}
-	switch _, err := auth.VerifySession(g.cfg.TokenSecret, token, k, g.cfg.Now()); {
+	k, err := auth.CheckSession(g.cfg.TokenSecret, token, r.Header.Get(auth.SessionHeader), g.cfg.Now(),
+		func(id string) (auth.Key, error) { return g.cfg.Keys.Lookup(r.Context(), id) })
+	switch {
 	case err == nil:
 		return k, nil
+	case errors.Is(err, auth.ErrSessionHeader):
+		return auth.Key{}, errf(KindUnauthenticated, "SESSION_HEADER_REQUIRED", "", "requests authenticated by the session cookie must carry the X-OMS-Session header")
 	case errors.Is(err, auth.ErrSessionExpired):
 		return auth.Key{}, errf(KindUnauthenticated, "SESSION_EXPIRED", "", "the session expired; sign in again")
+	case errors.Is(err, auth.ErrBadSession):
+		return auth.Key{}, errf(KindUnauthenticated, "INVALID_SESSION", "", "the session is not valid (its key was revoked or rotated, or it was not issued here); sign in again")
 	default:
-		return auth.Key{}, invalid
+		return auth.Key{}, &Error{Kind: KindUnavailable, Code: "AUTH_UNAVAILABLE", Msg: "cannot verify API keys right now", Err: err}
 	}
 }
 

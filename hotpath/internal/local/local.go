@@ -196,8 +196,8 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 		Logger:     s.log.With("service", "stream"),
 	})
 	s.goRun("stream-hub", func() error { hub.Run(runCtx.Done()); return nil })
-	streamSecret := make([]byte, 32)
-	if _, err := rand.Read(streamSecret); err != nil {
+	tokenSecret := make([]byte, 32)
+	if _, err := rand.Read(tokenSecret); err != nil {
 		return nil, fmt.Errorf("start: %w", err)
 	}
 	devAccount := order.AccountID("")
@@ -226,7 +226,7 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 		lam, err = edges.NewLocal(ctx, edges.LocalConfig{
 			Brokers: s.Brokers, MongoURI: s.Store.URI(), Keys: map[string]auth.Key{s.DemoKey.ID: s.DemoKey},
 			DevAccount: devAccount, Funding: DemoFunding(), DeadLetters: s.producer,
-			Window: 100 * time.Millisecond, KeyEncryptionKey: kek, TokenSecret: streamSecret, Logger: s.log.With("service", "lambdas"),
+			Window: 100 * time.Millisecond, KeyEncryptionKey: kek, TokenSecret: tokenSecret, Logger: s.log.With("service", "lambdas"),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start: %w", err)
@@ -241,14 +241,14 @@ func Start(ctx context.Context, cfg Config) (*System, error) {
 		Publisher:   s.producer,
 		Logger:      s.log.With("service", "gateway"),
 		DevAccount:  devAccount,
-		TokenSecret: streamSecret,
+		TokenSecret: tokenSecret,
 	})
 	mux := http.NewServeMux()
 	gw.Routes(mux)
 	if lam != nil {
 		lam.Mount(mux)
 	}
-	mux.Handle("GET /ws", hub.Handler(stream.ServerConfig{Secret: streamSecret, DevAccount: devAccount}))
+	mux.Handle("GET /ws", hub.Handler(stream.ServerConfig{Secret: tokenSecret, DevAccount: devAccount}))
 	if cfg.StaticDir != "" {
 		// "/" rather than "GET /": a method-specific catch-all would conflict with the edges' "/api/" route.
 		mux.Handle("/", spa(cfg.StaticDir))

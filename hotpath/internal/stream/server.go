@@ -153,7 +153,7 @@ func (h *Hub) serve(ctx context.Context, ws *websocket.Conn, cc *corkedConn, acc
 			case now := <-hb.C:
 				b = heartbeat(now)
 			}
-			if err := writeBatch(ctx, ws, cc, c, b); err != nil {
+			if err := writeBatch(ws, cc, c, b); err != nil {
 				c.kill("WRITE_TIMEOUT")
 				return
 			}
@@ -192,12 +192,7 @@ const maxBatchBytes = 64 << 10
 // the corked connection and sent with one write. A busy account produces thousands of small frames a
 // second per connection; a syscall for each is what made the fan-out compete with the order path for
 // CPU (omsbench, phase open+100ws). Nothing waits for a batch to fill: a lone frame goes out at once.
-func writeBatch(ctx context.Context, ws *websocket.Conn, cc *corkedConn, c *conn, b []byte) error {
-	if cc == nil {
-		tctx, cancel := context.WithTimeout(ctx, writeTimeout)
-		defer cancel()
-		return ws.Write(tctx, websocket.MessageText, b)
-	}
+func writeBatch(ws *websocket.Conn, cc *corkedConn, c *conn, b []byte) error {
 	cc.cork()
 	n := 0
 	for {
@@ -221,7 +216,8 @@ func writeBatch(ctx context.Context, ws *websocket.Conn, cc *corkedConn, c *conn
 	return cc.uncork(writeTimeout)
 }
 
-// corkingWriter hands the WebSocket library a connection that can hold writes back (corkedConn).
+// corkingWriter hands the WebSocket library a connection that can hold writes back (corkedConn). A
+// successful websocket.Accept has hijacked through it, so conn is set from then on.
 type corkingWriter struct {
 	http.ResponseWriter
 	conn *corkedConn
